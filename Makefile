@@ -1,0 +1,28 @@
+# dfgen's own build: `bmake generate` runs every family over the
+# definitions dfgen ships; `bmake test` runs every test.
+#
+# Generated files go to ${MAKEOBJDIR} when it is set, else to obj/.
+
+all: generate
+
+_DFGEN_OBJ:=	${MAKEOBJDIR:U${.CURDIR}/obj}
+.if empty(_DFGEN_OBJ:M/*)
+_DFGEN_OBJ:=	${.CURDIR}/${_DFGEN_OBJ}
+.endif
+.if ${.OBJDIR} != ${_DFGEN_OBJ}
+.if !exists(${_DFGEN_OBJ})
+_DFGEN_MKDIR!=	mkdir -p ${_DFGEN_OBJ}; echo
+.endif
+.OBJDIR: ${_DFGEN_OBJ}
+.endif
+
+# The definitions dfgen ships, where they land in a DragonFly tree.
+DFGEN_DEFS.consts=	${.CURDIR}/sys-overlays/sys/dfgen/consts/hammer2_consts.def
+
+.include "${.CURDIR}/mk/dfgen.mk"
+
+test: .PHONY
+	@cd ${.CURDIR} && PYTHON=${PYTHON} bash tests/run
+
+bench: .PHONY
+	@cd ${.CURDIR} && PYTHON=${PYTHON} bash bench/run

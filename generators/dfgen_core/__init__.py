@@ -1,0 +1,1 @@
+"""The dfgen front end shared by every family."""

@@ -1,0 +1,145 @@
+"""The one jinja2 environment.
+
+Templates live in templates/<family>/.  The environment is strict (an
+undefined value is an error, never an empty string), keeps whitespace
+predictable (trim_blocks, lstrip_blocks, '\\n' newlines, the final newline
+kept), and remembers every template file it loads so that the build can
+depend on exactly those.  Every output starts with the banner of
+templates/banner.j2, added here so no template can forget it.
+"""
+
+import os
+
+import jinja2
+
+from .paths import TEMPLATE_DIR
+
+TAB = 8
+
+
+class _RecordingLoader(jinja2.FileSystemLoader):
+    def __init__(self, root):
+        super().__init__(root)
+        self.used = set()
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        self.used.add(filename)
+        return source, filename, uptodate
+
+
+class Renderer:
+    def __init__(self, generator, root=TEMPLATE_DIR):
+        self.generator = generator
+        self.loader = _RecordingLoader(root)
+        self.env = jinja2.Environment(
+            loader=self.loader,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            newline_sequence="\n",
+            autoescape=False,
+        )
+        self.env.filters.update(FILTERS)
+
+    @property
+    def templates_used(self):
+        return sorted(self.loader.used)
+
+    def render(self, template, source_name, **context):
+        """Render `template` for the definition file `source_name`."""
+        banner = self.env.get_template("banner.j2").render(
+            generator=self.generator, source=os.path.basename(source_name),
+            style=_comment_style(template))
+        body = self.env.get_template(template).render(**context)
+        return banner + "\n" + body
+
+
+def _comment_style(template):
+    base = template[:-len(".j2")] if template.endswith(".j2") else template
+    if base.endswith((".mk", ".conf")) or base.startswith("Makefile"):
+        return "hash"
+    return "c"
+
+
+# -- filters shared by every family --------------------------------------
+
+def f_hex(value, width=0):
+    """0x-prefixed lower-case hex, zero-padded to `width` digits."""
+    if value < 0:
+        raise ValueError("hex of a negative value %d" % value)
+    return "0x%0*x" % (width, value)
+
+
+def f_tabpad(text, column):
+    """`text` followed by tabs up to `column` (0-based; tab stops of 8),
+    and at least one tab: how style(9) lines up #define values."""
+    width = len(text.expandtabs(TAB))
+    tabs = 1
+    while (width // TAB + tabs) * TAB < column:
+        tabs += 1
+    return text + "\t" * tabs
+
+
+def f_tabcolumn(texts):
+    """The first tab stop past the longest of `texts`: the column at which
+    to line up what follows them (with tabpad)."""
+    return max(len(t.expandtabs(TAB)) for t in texts) // TAB * TAB + TAB
+
+
+def f_cstring(text):
+    """A C string literal for `text`."""
+    out = []
+    for c in text:
+        if c in "\\\"":
+            out.append("\\" + c)
+        elif c == "\n":
+            out.append("\\n")
+        elif c == "\t":
+            out.append("\\t")
+        elif " " <= c <= "~":
+            out.append(c)
+        else:
+            out.append("".join("\\%03o" % b for b in c.encode("utf-8")))
+    return '"' + "".join(out) + '"'
+
+
+def f_guard(filename):
+    """The include guard for a header name: foo_bar.h -> _FOO_BAR_H_."""
+    return "_" + "".join(c.upper() if c.isalnum() else "_"
+                         for c in filename) + "_"
+
+
+def f_cint(value, radix=10):
+    """An integer constant with the suffix its magnitude needs in C,
+    in hex when radix is 16 (negative values stay decimal)."""
+    if value < 0:
+        return "(%d%s)" % (value, "" if value >= -(1 << 31) else "LL")
+    digits = "0x%x" % value if radix == 16 else "%d" % value
+    if value <= 0x7fffffff:
+        return digits
+    if value <= 0xffffffff:
+        return digits + "U"
+    return digits + "ULL"
+
+
+def f_prepend(text, prefix):
+    return prefix + text
+
+
+def f_trailing_comment(text):
+    """'\t/* text */' after a line, or nothing for empty text."""
+    return "\t/* %s */" % text if text else ""
+
+
+FILTERS = {
+    "prepend": f_prepend,
+    "trailing_comment": f_trailing_comment,
+    "hex": f_hex,
+    "tabpad": f_tabpad,
+    "tabcolumn": f_tabcolumn,
+    "cstring": f_cstring,
+    "guard": f_guard,
+    "cint": f_cint,
+}

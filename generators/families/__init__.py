@@ -1,0 +1,1 @@
+"""Generator families and other dfgen subcommands, one module each."""

@@ -1,0 +1,114 @@
+# dfgen.mk: the build hook.  A Makefile that wants generated code names
+# its definition files and includes this file:
+#
+#	DFGEN_DEFS.consts=	hammer2_consts.def
+#	.include "/path/to/dfgen/mk/dfgen.mk"
+#
+# Outputs go to ${.OBJDIR}.  Each definition file is one unit: one run of
+# its family's generator, which writes all of the unit's outputs (only
+# those whose content changed) and then its record, ${DFGEN_RECDIR}/<unit>.mk.
+# The record is the unit's stamp and, like Linux's .cmd files, remembers
+# the command, the outputs and every file the run read: the definition,
+# its includes, the templates and the generator's Python modules.  A unit
+# runs again when one of those is newer than its record, when one is
+# gone, when an output is missing, or when its command changed; otherwise
+# no generator process starts.
+#
+# Targets: generate, clean-generated, and beforedepend/all hooked to
+# generate so a kernel build sees the generated headers first.  Consumers
+# may use DFGEN_OUTPUTS, DFGEN_HEADERS and DFGEN_SRCS.  V=1 shows the
+# commands; the default prints one GEN line per file written.
+
+DFGEN_TOP:=	${.PARSEDIR:tA:H}
+.-include "${DFGEN_TOP}/mk/local.mk"
+PYTHON?=	python3
+DFGEN?=		${DFGEN_TOP}/generators/dfgen
+DFGEN_RECDIR?=	${.OBJDIR}/.dfgen
+
+.include "${DFGEN_TOP}/mk/families.mk"
+
+# The families to run: kconf's fragment narrows this to what the kernel
+# config turned on.
+DFGEN_ENABLED?=	${DFGEN_FAMILIES}
+
+.if ${V:U0} == 0
+_DFGEN_Q=	@
+.endif
+
+_DFGEN_UNITS=
+_DFGEN_RAN=
+DFGEN_OUTPUTS=
+
+# One unit per definition file: <family>.<file name without .def>.
+.for _f in ${DFGEN_ENABLED}
+.for _d in ${DFGEN_DEFS.${_f}}
+_DFGEN_U:=	${_f}.${_d:T:R}
+.if defined(_DFGEN_SRC.${_DFGEN_U})
+.error dfgen: ${_f}: ${_DFGEN_SRC.${_DFGEN_U}} and ${_d} have the same name
+.endif
+_DFGEN_FAMILY.${_DFGEN_U}:=	${_f}
+.if ${_d:M/*}
+_DFGEN_SRC.${_DFGEN_U}:=	${_d}
+.else
+_DFGEN_SRC.${_DFGEN_U}:=	${.CURDIR}/${_d}
+.endif
+_DFGEN_UNITS+=	${_DFGEN_U}
+.endfor
+.endfor
+
+.for _u in ${_DFGEN_UNITS}
+_DFGEN_ARGS.${_u}:=	${DFGEN_COMMAND.${_DFGEN_FAMILY.${_u}}:U${_DFGEN_FAMILY.${_u}}} \
+			${DFGEN_FLAGS.${_DFGEN_FAMILY.${_u}}} \
+			-o ${.OBJDIR} ${_DFGEN_SRC.${_u}}
+_DFGEN_REC.${_u}:=	${DFGEN_RECDIR}/${_u}.mk
+.-include "${_DFGEN_REC.${_u}}"
+
+# Why the unit must run even if no input is newer than its record.
+_DFGEN_WHY.${_u}=
+.if !defined(_DFGEN_CMD.${_u})
+# Never run here: ask the generator what it will write (no parsing).
+_DFGEN_OUT.${_u}!=	${PYTHON} ${DFGEN} ${_DFGEN_ARGS.${_u}} --list-outputs
+.elif "${_DFGEN_CMD.${_u}:M*}" != "${_DFGEN_ARGS.${_u}:M*}"
+_DFGEN_WHY.${_u}+=	command changed
+.endif
+_DFGEN_IN.${_u}=
+.for _i in ${_DFGEN_DEP.${_u}}
+.if exists(${_i})
+_DFGEN_IN.${_u}+=	${_i}
+.else
+_DFGEN_WHY.${_u}+=	${_i:T} is gone
+.endif
+.endfor
+.for _o in ${_DFGEN_OUT.${_u}}
+.if !exists(${_o})
+_DFGEN_WHY.${_u}+=	${_o:T} is missing
+.endif
+.if defined(_DFGEN_WRITER.${_o:T})
+.error dfgen: ${_o:T} would be written by both ${_DFGEN_WRITER.${_o:T}} and ${_u}
+.endif
+_DFGEN_WRITER.${_o:T}:=	${_u}
+DFGEN_OUTPUTS+=	${_o}
+${_o}: ${_DFGEN_REC.${_u}} .NOTMAIN
+.endfor
+.if !empty(_DFGEN_WHY.${_u})
+${_DFGEN_REC.${_u}}: .PHONY
+.endif
+
+${_DFGEN_REC.${_u}}: ${_DFGEN_SRC.${_u}} ${_DFGEN_IN.${_u}} .NOTMAIN
+.if ${V:U0} == 2
+	@echo "dfgen: ${_u}: ${_DFGEN_WHY.${_u}:U}${.OODATE:T:S/$/ is newer/}"
+.endif
+	${_DFGEN_Q}${PYTHON} ${DFGEN} ${_DFGEN_ARGS.${_u}} -v \
+	    --record ${.TARGET}${_DFGEN_RAN::+=${_u}}
+.endfor
+
+DFGEN_HEADERS=	${DFGEN_OUTPUTS:M*.h}
+DFGEN_SRCS=	${DFGEN_OUTPUTS:M*.c}
+
+generate: ${DFGEN_OUTPUTS} .NOTMAIN
+	@echo "dfgen: ${empty(_DFGEN_UNITS):?nothing to generate:${empty(_DFGEN_RAN):?all ${DFGEN_OUTPUTS:[#]} files up to date:${_DFGEN_RAN:[#]} of ${_DFGEN_UNITS:[#]} definition files generated} in ${.OBJDIR}}"
+
+clean-generated: .NOTMAIN
+	rm -f ${DFGEN_OUTPUTS} ${_DFGEN_UNITS:@_u@${_DFGEN_REC.${_u}}@}
+
+beforedepend all: generate
