@@ -11,6 +11,7 @@ import sys
 
 from .diag import (EXIT_INPUT, EXIT_USAGE, DfgenError, UsageError,
                    format_diagnostic)
+from .names import suggest
 
 # The subcommands, in --help order: module families.<name> defines COMMAND.
 COMMANDS = ("consts",)
@@ -25,35 +26,23 @@ def _load(name):
     return importlib.import_module("families." + name).COMMAND
 
 
-def build_parser():
-    parser = _Parser(prog="dfgen", description="Code generation for the "
-                     "DragonFly BSD kernel build.")
-    sub = parser.add_subparsers(dest="command_name", metavar="COMMAND")
-    sub.required = True
+def _usage():
+    lines = ["usage: dfgen COMMAND [options] ...", "",
+             "Code generation for the DragonFly BSD kernel build.", "",
+             "commands:"]
     for name in COMMANDS:
-        command = _load(name)
-        p = sub.add_parser(name, help=command.summary,
-                           description=command.summary)
-        _common_arguments(p)
-        command.add_arguments(p)
-        p.set_defaults(command_obj=command)
+        lines.append("  %-10s %s" % (name, _load(name).summary))
+    lines += ["", "'dfgen COMMAND --help' describes each command."]
+    return "\n".join(lines) + "\n"
+
+
+def _command_parser(command):
+    """The parser of one subcommand; only that command's module is
+    imported, so a run depends on no other family's code."""
+    parser = _Parser(prog="dfgen " + command.name,
+                     description=command.summary)
+    command.add_arguments(parser)
     return parser
-
-
-def _common_arguments(p):
-    p.add_argument("inputs", nargs="+", metavar="FILE",
-                   help="definition files")
-    p.add_argument("-o", dest="output_dir", default=".", metavar="DIR",
-                   help="directory to write into (default: .)")
-    p.add_argument("-I", dest="include_dirs", action="append", default=[],
-                   metavar="DIR", help="also look for included files here")
-    p.add_argument("-v", "--verbose", action="store_true",
-                   help="print 'GEN path' for every file written")
-    p.add_argument("--list-outputs", action="store_true",
-                   help="print the files that would be written, and stop")
-    p.add_argument("--record", metavar="FILE",
-                   help="after success, write the make record of this run "
-                   "(used by mk/dfgen.mk)")
 
 
 def _recorded_command(argv):
@@ -71,13 +60,24 @@ def _recorded_command(argv):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    helper = "dfgen --help"
     try:
-        args = build_parser().parse_args(argv)
+        if not argv or argv[0] in ("-h", "--help"):
+            if not argv:
+                raise UsageError("dfgen: no command given")
+            sys.stdout.write(_usage())
+            return 0
+        if argv[0] not in COMMANDS:
+            raise UsageError("dfgen: unknown command '%s'%s" %
+                             (argv[0], suggest(argv[0], COMMANDS)))
+        command = _load(argv[0])
+        helper = "dfgen %s --help" % command.name
+        args = _command_parser(command).parse_args(argv[1:])
         args.command = _recorded_command(argv)
-        return args.command_obj.run(args)
+        return command.run(args)
     except UsageError as e:
         sys.stderr.write("%s\n" % e)
-        sys.stderr.write("usage: see 'dfgen --help'\n")
+        sys.stderr.write("usage: see '%s'\n" % helper)
         return EXIT_USAGE
     except DfgenError as e:
         sys.stderr.write(format_diagnostic(e.diag))

@@ -16,20 +16,39 @@ in any input leaves every output untouched.
 """
 
 import os
-import sys
 
+from .command import Command
 from .diag import UsageError
 from .loader import load
-from .output import commit, write_atomic
-from .paths import GENERATORS_DIR
+from .output import commit, write_record
 
 
-class GeneratorFamily:
-    name = None
-    summary = None
+def common_arguments(p, inputs_help="definition files"):
+    """The options every generating command takes."""
+    p.add_argument("inputs", nargs="+", metavar="FILE", help=inputs_help)
+    p.add_argument("-o", dest="output_dir", default=".", metavar="DIR",
+                   help="directory to write into (default: .)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="print 'GEN path' for every file written")
+    p.add_argument("--list-outputs", action="store_true",
+                   help="print the files that would be written, and stop")
+    p.add_argument("--record", metavar="FILE",
+                   help="after success, write the make record of this run "
+                   "(used by mk/dfgen.mk)")
+
+
+class GeneratorFamily(Command):
+    """A family of generated files built from definition files."""
 
     def add_arguments(self, parser):
-        """Family options, beyond the common ones."""
+        common_arguments(parser)
+        parser.add_argument("-I", dest="include_dirs", action="append",
+                            default=[], metavar="DIR",
+                            help="also look for included files here")
+        self.add_family_arguments(parser)
+
+    def add_family_arguments(self, parser):
+        """Options of this family, beyond the common ones."""
 
     def outputs(self, stem, args):
         """[(file name, template)] for a definition file named stem.def."""
@@ -76,14 +95,18 @@ class GeneratorFamily:
                     output=os.path.basename(out))))
 
         os.makedirs(args.output_dir, exist_ok=True)
-        written = commit(rendered)
-        if args.verbose:
-            for out in written:
-                print("GEN %s" % _display(out))
-        if args.record:
-            _write_record(args, [out for out, _ in rendered],
-                          inputs + renderer.templates_used)
+        report(args, commit(rendered), [out for out, _ in rendered],
+               inputs + renderer.templates_used)
         return 0
+
+
+def report(args, written, outputs, inputs):
+    """After a successful run: the GEN lines (-v) and the make record."""
+    if args.verbose:
+        for out in written:
+            print("GEN %s" % _display(out))
+    if args.record:
+        write_record(args.record, args.command, outputs, inputs)
 
 
 def _stem(path):
@@ -93,29 +116,3 @@ def _stem(path):
 def _display(path):
     rel = os.path.relpath(path)
     return path if rel.startswith("..") else rel
-
-
-def _write_record(args, outputs, inputs):
-    """The record mk reads back: the command, the outputs and every file
-    this run read (definitions, templates, generator modules)."""
-    unit = os.path.basename(args.record)
-    if unit.endswith(".mk"):
-        unit = unit[:-3]
-    modules = {os.path.abspath(m.__file__) for m in list(sys.modules.values())
-               if getattr(m, "__file__", None) and
-               os.path.abspath(m.__file__).startswith(GENERATORS_DIR + os.sep)}
-    modules.add(os.path.join(GENERATORS_DIR, "dfgen"))
-    deps = sorted({os.path.abspath(p) for p in inputs} | modules)
-    lines = [
-        "# Written by dfgen after a successful run; read by mk/dfgen.mk.",
-        "_DFGEN_CMD.%s=\t%s" % (unit, _make_quote(" ".join(args.command))),
-        "_DFGEN_OUT.%s=\t%s" % (unit, _make_quote(" ".join(
-            os.path.abspath(o) for o in outputs))),
-        "_DFGEN_DEP.%s=\t%s" % (unit, _make_quote(" ".join(deps))),
-    ]
-    os.makedirs(os.path.dirname(os.path.abspath(args.record)), exist_ok=True)
-    write_atomic(args.record, ("\n".join(lines) + "\n").encode("utf-8"))
-
-
-def _make_quote(text):
-    return text.replace("$", "$$").replace("#", "\\#")

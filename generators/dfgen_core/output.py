@@ -7,7 +7,10 @@ sees half a file and an interrupted run leaves the previous version.
 """
 
 import os
+import sys
 import tempfile
+
+from .paths import GENERATORS_DIR
 
 
 def write_if_changed(path, text):
@@ -48,3 +51,30 @@ def commit(outputs):
     and no output is touched.
     """
     return [path for path, text in outputs if write_if_changed(path, text)]
+
+
+def write_record(record, command, outputs, inputs):
+    """Write the record mk/dfgen.mk reads back (see there): the command,
+    the outputs, and every file the run read, the generator's own Python
+    modules included.  Always written, since it is also the stamp."""
+    unit = os.path.basename(record)
+    if unit.endswith(".mk"):
+        unit = unit[:-3]
+    modules = {os.path.abspath(m.__file__) for m in list(sys.modules.values())
+               if getattr(m, "__file__", None) and
+               os.path.abspath(m.__file__).startswith(GENERATORS_DIR + os.sep)}
+    modules.add(os.path.join(GENERATORS_DIR, "dfgen"))
+    deps = sorted({os.path.abspath(p) for p in inputs} | modules)
+    lines = [
+        "# Written by dfgen after a successful run; read by mk/dfgen.mk.",
+        "_DFGEN_CMD.%s=\t%s" % (unit, _make_quote(" ".join(command))),
+        "_DFGEN_OUT.%s=\t%s" % (unit, _make_quote(" ".join(
+            os.path.abspath(o) for o in outputs))),
+        "_DFGEN_DEP.%s=\t%s" % (unit, _make_quote(" ".join(deps))),
+    ]
+    os.makedirs(os.path.dirname(os.path.abspath(record)), exist_ok=True)
+    write_atomic(record, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def _make_quote(text):
+    return text.replace("$", "$$").replace("#", "\\#")

@@ -111,12 +111,13 @@ def f_guard(filename):
                          for c in filename) + "_"
 
 
-def f_cint(value, radix=10):
-    """An integer constant with the suffix its magnitude needs in C,
-    in hex when radix is 16 (negative values stay decimal)."""
+def f_cint(value, radix=10, width=0):
+    """An integer constant with the suffix its magnitude needs in C; in
+    hex of at least `width` digits when radix is 16 (negative values stay
+    decimal)."""
     if value < 0:
         return "(%d%s)" % (value, "" if value >= -(1 << 31) else "LL")
-    digits = "0x%x" % value if radix == 16 else "%d" % value
+    digits = "0x%0*x" % (width, value) if radix == 16 else "%d" % value
     if value <= 0x7fffffff:
         return digits
     if value <= 0xffffffff:
