@@ -4,7 +4,8 @@
 #	DFGEN_DEFS.consts=	hammer2_consts.def
 #	.include "/path/to/dfgen/mk/dfgen.mk"
 #
-# Outputs go to ${.OBJDIR}.  Each definition file is one unit: one run of
+# Outputs go to ${.OBJDIR} and are targets by their plain names there
+# (alpha.h), as a kernel Makefile names opt_*.h.  Each definition file is one unit: one run of
 # its family's generator, which writes all of the unit's outputs (only
 # those whose content changed) and then its record, ${DFGEN_RECDIR}/<unit>.mk.
 # The record is the unit's stamp and, like Linux's .cmd files, remembers
@@ -52,43 +53,45 @@ _DFGEN_SRC.${_DFGEN_U}:=	${_d}
 .else
 _DFGEN_SRC.${_DFGEN_U}:=	${.CURDIR}/${_d}
 .endif
-_DFGEN_UNITS+=	${_DFGEN_U}
+_DFGEN_UNITS:=	${_DFGEN_UNITS} ${_DFGEN_U}
 .endfor
 .endfor
 
 .for _u in ${_DFGEN_UNITS}
 _DFGEN_ARGS.${_u}:=	${DFGEN_COMMAND.${_DFGEN_FAMILY.${_u}}:U${_DFGEN_FAMILY.${_u}}} \
-			${DFGEN_FLAGS.${_DFGEN_FAMILY.${_u}}} \
+			${DFGEN_FLAGS.${_DFGEN_FAMILY.${_u}}:U} \
 			-o ${.OBJDIR} ${_DFGEN_SRC.${_u}}
+_DFGEN_ARGS.${_u}:=	${_DFGEN_ARGS.${_u}:M*}
 _DFGEN_REC.${_u}:=	${DFGEN_RECDIR}/${_u}.mk
 .-include "${_DFGEN_REC.${_u}}"
 
-# Why the unit must run even if no input is newer than its record.
+# Why the unit must run even if no input is newer than its record
+# (what:which words, shown by V=2 with the inputs that are newer).
 _DFGEN_WHY.${_u}=
 .if !defined(_DFGEN_CMD.${_u})
 # Never run here: ask the generator what it will write (no parsing).
 _DFGEN_OUT.${_u}!=	${PYTHON} ${DFGEN} ${_DFGEN_ARGS.${_u}} --list-outputs
-.elif "${_DFGEN_CMD.${_u}:M*}" != "${_DFGEN_ARGS.${_u}:M*}"
-_DFGEN_WHY.${_u}+=	command changed
+.elif "${_DFGEN_CMD.${_u}:M*}" != "${_DFGEN_ARGS.${_u}}"
+_DFGEN_WHY.${_u}+=	changed:command
 .endif
 _DFGEN_IN.${_u}=
 .for _i in ${_DFGEN_DEP.${_u}}
 .if exists(${_i})
 _DFGEN_IN.${_u}+=	${_i}
 .else
-_DFGEN_WHY.${_u}+=	${_i:T} is gone
+_DFGEN_WHY.${_u}+=	gone:${_i:T}
 .endif
 .endfor
 .for _o in ${_DFGEN_OUT.${_u}}
 .if !exists(${_o})
-_DFGEN_WHY.${_u}+=	${_o:T} is missing
+_DFGEN_WHY.${_u}+=	missing:${_o:T}
 .endif
 .if defined(_DFGEN_WRITER.${_o:T})
 .error dfgen: ${_o:T} would be written by both ${_DFGEN_WRITER.${_o:T}} and ${_u}
 .endif
 _DFGEN_WRITER.${_o:T}:=	${_u}
-DFGEN_OUTPUTS+=	${_o}
-${_o}: ${_DFGEN_REC.${_u}} .NOTMAIN
+DFGEN_OUTPUTS+=	${_o:T}
+${_o:T}: ${_DFGEN_REC.${_u}} .NOTMAIN
 .endfor
 .if !empty(_DFGEN_WHY.${_u})
 ${_DFGEN_REC.${_u}}: .PHONY
@@ -96,10 +99,9 @@ ${_DFGEN_REC.${_u}}: .PHONY
 
 ${_DFGEN_REC.${_u}}: ${_DFGEN_SRC.${_u}} ${_DFGEN_IN.${_u}} .NOTMAIN
 .if ${V:U0} == 2
-	@echo "dfgen: ${_u}: ${_DFGEN_WHY.${_u}:U}${.OODATE:T:S/$/ is newer/}"
+	@echo "dfgen: ${_u}: ${empty(_DFGEN_WHY.${_u}):?${.OODATE:T:S/^/newer:/}:${_DFGEN_WHY.${_u}:M*}}"
 .endif
-	${_DFGEN_Q}${PYTHON} ${DFGEN} ${_DFGEN_ARGS.${_u}} -v \
-	    --record ${.TARGET}${_DFGEN_RAN::+=${_u}}
+	${_DFGEN_Q}${PYTHON} ${DFGEN} ${_DFGEN_ARGS.${_u}} -v --record ${.TARGET}${_DFGEN_RAN::+=${_u}}
 .endfor
 
 DFGEN_HEADERS=	${DFGEN_OUTPUTS:M*.h}

@@ -1,0 +1,281 @@
+#!/usr/bin/env bats
+# The build hook (mk/dfgen.mk) under bmake: exact incremental rebuilds,
+# write-if-changed, -j safety, failure atomicity, object directories, and
+# a no-op run that starts no generator.  Each test works on its own copy
+# of dfgen, so editing a template or a generator module is safe.
+
+load lib/common
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	mkdir -p "$T/dfgen" "$T/bin" "$T/proj/defs"
+	(cd "$DFGEN_TOP" && tar cf - --exclude=__pycache__ --exclude=mk/local.mk \
+	    Makefile mk generators templates sys-overlays) | tar xf - -C "$T/dfgen"
+	# A python that logs every start, to prove what a run did not do.
+	cat > "$T/bin/python" <<-WRAP
+	#!/bin/sh
+	echo "\$*" >> "$T/python.log"
+	exec "$PYTHON" "\$@"
+	WRAP
+	chmod +x "$T/bin/python"
+	export PYTHON_WRAPPED=$T/bin/python
+	for n in alpha beta gamma delta; do
+		cat > "$T/proj/defs/$n.def" <<-DEF
+		include "common.def";
+		const ${n^^}_SIZE = BASE * 2;
+		enum $n { ONE; TWO; THREE; }
+		DEF
+	done
+	printf 'const BASE = 512;\n' > "$T/proj/defs/common.def"
+	# A consumer: a Makefile that names definitions, includes the hook,
+	# and builds an object from a generated header and source.
+	{
+		printf 'DFGEN_DEFS.consts=\tdefs/alpha.def defs/beta.def defs/gamma.def defs/delta.def\n'
+		printf 'all: user.o\n'
+		printf '.include "${DFGEN_HOME}/mk/dfgen.mk"\n'
+		printf 'user.o: ${.CURDIR}/user.c alpha.h alpha_names.c\n'
+		printf '\t@echo CC user.o\n'
+		printf '\t@cc %s -I${DFGEN_HOME}/sys-overlays/sys -I. -c -o user.o ${.CURDIR}/user.c\n' "$CWARN"
+	} > "$T/proj/Makefile"
+	cat > "$T/proj/user.c" <<-'C'
+	#include "alpha_names.c"
+	int alpha_size(void);
+	int alpha_size(void) { return (ALPHA_SIZE + ALPHA_THREE); }
+	C
+	mkdir -p "$T/obj"
+	# Inputs are old: what a test changes later is newer than any record.
+	find "$T/dfgen" "$T/proj" -exec touch -d "@$(( $(date +%s) - 100 ))" {} +
+}
+
+# mk [make args...]: bmake in the consumer project, objects in $T/obj.
+mk() {
+	(cd "$T/proj" && MAKEOBJDIR=$T/obj PYTHON=$PYTHON_WRAPPED \
+	    DFGEN_HOME=$T/dfgen bmake "$@")
+}
+
+starts() {
+	if [ -f "$T/python.log" ]; then wc -l < "$T/python.log"; else echo 0; fi
+}
+
+@test "mk: a cold generate prints a GEN line per file and a summary" {
+	run mk generate
+	assert_success
+	for n in alpha beta gamma delta; do
+		assert_line "GEN $n.h"
+		assert_line "GEN ${n}_names.c"
+		assert_file_exist "$T/obj/$n.h"
+	done
+	assert_line "dfgen: 4 of 4 definition files generated in $T/obj"
+	assert_file_not_exist "$T/proj/alpha.h"
+}
+
+@test "mk: a no-op generate starts no Python process" {
+	mk generate
+	rm -f "$T/python.log"
+	run mk generate
+	assert_success
+	assert_output "dfgen: all 8 files up to date in $T/obj"
+	assert_equal "$(starts)" 0
+}
+
+@test "mk: editing a template rewrites exactly the outputs made from it" {
+	mk all
+	age "$T"/obj/* "$T"/obj/.dfgen/*
+	local h c o
+	h=$(mtime "$T/obj/alpha.h"); c=$(mtime "$T/obj/alpha_names.c")
+	printf '/* checked */\n' >> "$T/dfgen/templates/consts/names.c.j2"
+	run mk all
+	assert_success
+	for n in alpha beta gamma delta; do
+		assert_line "GEN ${n}_names.c"
+		refute_line "GEN $n.h"
+	done
+	assert_line "CC user.o"
+	assert_equal "$(mtime "$T/obj/alpha.h")" "$h"
+	[ "$(mtime "$T/obj/alpha_names.c")" != "$c" ]
+	grep -q 'checked' "$T/obj/alpha_names.c"
+}
+
+@test "mk: a regeneration with identical content rebuilds nothing downstream" {
+	mk all
+	age "$T"/obj/* "$T"/obj/.dfgen/*
+	local h o
+	h=$(mtime "$T/obj/alpha.h"); o=$(mtime "$T/obj/user.o")
+	touch "$T/dfgen/templates/consts/consts.h.j2"
+	rm -f "$T/python.log"
+	run mk all
+	assert_success
+	refute_line --partial "GEN"
+	refute_line "CC user.o"
+	assert_equal "$(starts)" 4
+	assert_equal "$(mtime "$T/obj/alpha.h")" "$h"
+	assert_equal "$(mtime "$T/obj/user.o")" "$o"
+	# and the next run is a no-op again
+	rm -f "$T/python.log"
+	mk all
+	assert_equal "$(starts)" 0
+}
+
+@test "mk: editing a definition regenerates that unit only" {
+	mk generate
+	age "$T"/obj/* "$T"/obj/.dfgen/*
+	rm -f "$T/python.log"
+	printf 'const EXTRA = 1;\n' >> "$T/proj/defs/gamma.def"
+	run mk generate
+	assert_success
+	assert_output "GEN gamma.h
+dfgen: 1 of 4 definition files generated in $T/obj"
+	assert_equal "$(starts)" 1
+}
+
+@test "mk: editing an included file regenerates every unit that includes it" {
+	mk generate
+	age "$T"/obj/* "$T"/obj/.dfgen/*
+	printf 'const BASE = 1024;\n' > "$T/proj/defs/common.def"
+	run mk generate
+	assert_success
+	for n in alpha beta gamma delta; do
+		assert_line "GEN $n.h"
+	done
+	grep -q '2048' "$T/obj/delta.h"
+}
+
+@test "mk: editing a generator module reruns the units that loaded it" {
+	mk generate
+	age "$T"/obj/* "$T"/obj/.dfgen/*
+	rm -f "$T/python.log"
+	printf '\n' >> "$T/dfgen/generators/dfgen_core/lexer.py"
+	run mk generate
+	assert_success
+	assert_equal "$(starts)" 4
+	assert_line "dfgen: 4 of 4 definition files generated in $T/obj"
+}
+
+@test "mk: an include removed along with its file reruns the unit without a make error" {
+	mk generate
+	age "$T"/obj/* "$T"/obj/.dfgen/*
+	for n in alpha beta gamma delta; do
+		sed -i 's/include "common.def";/const BASE = 512;/' "$T/proj/defs/$n.def"
+	done
+	age "$T"/proj/defs/*.def
+	rm "$T/proj/defs/common.def"
+	run mk generate
+	assert_success
+	assert_line "dfgen: 4 of 4 definition files generated in $T/obj"
+}
+
+@test "mk: a deleted output is generated again" {
+	mk generate
+	rm "$T/obj/beta_names.c"
+	run mk generate
+	assert_success
+	assert_output "GEN beta_names.c
+dfgen: 1 of 4 definition files generated in $T/obj"
+}
+
+@test "mk: a changed generator command reruns the unit" {
+	mk generate
+	age "$T"/obj/* "$T"/obj/.dfgen/*
+	rm -f "$T/python.log"
+	run mk generate DFGEN_FLAGS.consts="-I $T/proj"
+	assert_success
+	assert_equal "$(starts)" 4
+	rm -f "$T/python.log"
+	mk generate DFGEN_FLAGS.consts="-I $T/proj"
+	assert_equal "$(starts)" 0
+}
+
+@test "mk: a failing generator leaves every output untouched and make fails" {
+	mk generate
+	age "$T"/obj/* "$T"/obj/.dfgen/*
+	cp -a "$T/obj" "$T/obj.before"
+	printf 'enum broken {\n' >> "$T/proj/defs/beta.def"
+	run mk generate
+	assert_failure
+	assert_line "$T/proj/defs/beta.def:4:13: error: unterminated block: this '{' has no matching '}'"
+	diff -r "$T/obj.before" "$T/obj"
+	local f
+	for f in "$T"/obj/* "$T"/obj/.dfgen/*; do
+		assert_equal "$(mtime "$f")" "$(mtime "$T/obj.before/${f#$T/obj/}")"
+	done
+	# Fixed, it regenerates, and only the broken unit runs.
+	sed -i '$d' "$T/proj/defs/beta.def"
+	rm -f "$T/python.log"
+	run mk generate
+	assert_success
+	assert_equal "$(starts)" 1
+}
+
+@test "mk: -j2 writes the same bytes as -j1" {
+	run mk -j1 generate
+	assert_success
+	mv "$T/obj" "$T/obj.j1"
+	mkdir "$T/obj"
+	run mk -j2 generate
+	assert_success
+	diff -r -x .dfgen "$T/obj.j1" "$T/obj"
+	rm -f "$T/python.log"
+	mk -j2 generate
+	assert_equal "$(starts)" 0
+}
+
+@test "mk: V=1 shows the generator commands, the default does not" {
+	run mk generate
+	refute_line --partial "dfgen/generators/dfgen consts"
+	rm -rf "$T/obj"/* "$T/obj/.dfgen"
+	run mk generate V=1
+	assert_success
+	assert_line --partial "$T/dfgen/generators/dfgen consts -o $T/obj $T/proj/defs/alpha.def -v --record $T/obj/.dfgen/consts.alpha.mk"
+}
+
+@test "mk: V=2 says why a unit runs" {
+	mk generate
+	age "$T"/obj/* "$T"/obj/.dfgen/*
+	rm "$T/obj/alpha.h"
+	touch "$T/proj/defs/beta.def"
+	run mk generate V=2
+	assert_success
+	assert_line "dfgen: consts.alpha: missing:alpha.h"
+	assert_line "dfgen: consts.beta: newer:beta.def"
+	run mk generate V=2 DFGEN_FLAGS.consts=-I.
+	assert_line "dfgen: consts.gamma: changed:command"
+}
+
+@test "mk: clean-generated removes the outputs and the records" {
+	mk generate
+	run mk clean-generated
+	assert_success
+	run ls -A "$T/obj/.dfgen"
+	assert_output ""
+	assert_file_not_exist "$T/obj/alpha.h"
+}
+
+@test "mk: beforedepend is hooked to generate" {
+	run mk beforedepend
+	assert_success
+	assert_file_exist "$T/obj/delta_names.c"
+}
+
+@test "mk: two definition files with one name are refused" {
+	mkdir -p "$T/proj/other"
+	cp "$T/proj/defs/alpha.def" "$T/proj/other/alpha.def"
+	run mk generate DFGEN_DEFS.consts="defs/alpha.def other/alpha.def"
+	assert_failure
+	assert_output --partial "have the same name"
+}
+
+@test "mk: dfgen's own Makefile writes to obj/ or to MAKEOBJDIR" {
+	cd "$T/dfgen"
+	run env PYTHON="$PYTHON" bmake generate
+	assert_success
+	assert_line "GEN hammer2_consts.h"
+	assert_file_exist "$T/dfgen/obj/hammer2_consts.h"
+	run env PYTHON="$PYTHON" bmake generate
+	assert_output "dfgen: all 2 files up to date in $T/dfgen/obj"
+	run env PYTHON="$PYTHON" MAKEOBJDIR=out bmake generate
+	assert_success
+	assert_file_exist "$T/dfgen/out/hammer2_consts_names.c"
+	run env PYTHON="$PYTHON" MAKEOBJDIR="$T/abs" bmake generate
+	assert_success
+	assert_file_exist "$T/abs/hammer2_consts.h"
+}
