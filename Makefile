@@ -16,6 +16,9 @@ _DFGEN_MKDIR!=	mkdir -p ${_DFGEN_OBJ}; echo
 .OBJDIR: ${_DFGEN_OBJ}
 .endif
 
+# The kernel config that chooses the families: all of them.
+DFGEN_KERNCONF=		${.CURDIR}/kconf/CODEGEN_EXAMPLE
+
 # The definitions dfgen ships, where they land in a DragonFly tree.
 DFGEN_DEFS.consts=	${.CURDIR}/sys-overlays/sys/dfgen/consts/hammer2_consts.def
 

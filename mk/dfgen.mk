@@ -28,9 +28,52 @@ DFGEN_RECDIR?=	${.OBJDIR}/.dfgen
 
 .include "${DFGEN_TOP}/mk/families.mk"
 
-# The families to run: kconf's fragment narrows this to what the kernel
-# config turned on.
+# The families to run.  With DFGEN_KERNCONF naming a kernel config,
+# `dfgen kconf` reads it (with DFGEN_SYSDIR's options files if set) and
+# writes the opt_*.h headers and dfgen-kconf.mk, which says which codegen
+# options are on; a family runs when its option is on or it has none.
+# This happens while make reads this file, because which families run
+# decides which rules exist; it is redone only when the kconf record (as
+# for any unit) says so, at the cost of one find(1) when nothing changed.
+.if defined(DFGEN_KERNCONF)
+_DFGEN_REC.kconf:=	${DFGEN_RECDIR}/kconf.mk
+_DFGEN_ARGS.kconf:=	kconf ${DFGEN_SYSDIR:D--sys ${DFGEN_SYSDIR}} \
+			${DFGEN_KCONF_FLAGS:U} -o ${.OBJDIR} ${DFGEN_KERNCONF}
+_DFGEN_ARGS.kconf:=	${_DFGEN_ARGS.kconf:M*}
+.-include "${_DFGEN_REC.kconf}"
+_DFGEN_KCONF_STALE=
+.if !defined(_DFGEN_CMD.kconf) || \
+    "${_DFGEN_CMD.kconf:M*}" != "${_DFGEN_ARGS.kconf}"
+_DFGEN_KCONF_STALE=	yes
+.else
+.for _f in ${_DFGEN_OUT.kconf} ${_DFGEN_DEP.kconf}
+.if !exists(${_f})
+_DFGEN_KCONF_STALE=	yes
+.endif
+.endfor
+.if empty(_DFGEN_KCONF_STALE)
+_DFGEN_KCONF_STALE!=	find ${_DFGEN_DEP.kconf} -newer ${_DFGEN_REC.kconf} | head -n 1
+.endif
+.endif
+.if !empty(_DFGEN_KCONF_STALE)
+_DFGEN_KCONF_STATUS!=	${PYTHON} ${DFGEN} ${_DFGEN_ARGS.kconf} -v \
+			--record ${_DFGEN_REC.kconf} 1>&2; echo $$?
+.if ${_DFGEN_KCONF_STATUS} != 0
+.error dfgen: kconf failed on ${DFGEN_KERNCONF}
+.endif
+.include "${_DFGEN_REC.kconf}"
+.endif
+.include "${.OBJDIR}/dfgen-kconf.mk"
+DFGEN_ENABLED?=
+.for _f in ${DFGEN_FAMILIES}
+.if empty(DFGEN_OPTION.${_f}) || \
+    !empty(DFGEN_KERNEL_OPTIONS:M${DFGEN_OPTION.${_f}:U})
+DFGEN_ENABLED+=	${_f}
+.endif
+.endfor
+.else
 DFGEN_ENABLED?=	${DFGEN_FAMILIES}
+.endif
 
 .if ${V:U0} == 0
 _DFGEN_Q=	@
@@ -111,6 +154,7 @@ generate: ${DFGEN_OUTPUTS} .NOTMAIN
 	@echo "dfgen: ${empty(_DFGEN_UNITS):?nothing to generate:${empty(_DFGEN_RAN):?all ${DFGEN_OUTPUTS:[#]} files up to date:${_DFGEN_RAN:[#]} of ${_DFGEN_UNITS:[#]} definition files generated} in ${.OBJDIR}}"
 
 clean-generated: .NOTMAIN
-	rm -f ${DFGEN_OUTPUTS} ${_DFGEN_UNITS:@_u@${_DFGEN_REC.${_u}}@}
+	rm -f ${DFGEN_OUTPUTS} ${_DFGEN_UNITS:@_u@${_DFGEN_REC.${_u}}@} \
+	    ${_DFGEN_OUT.kconf:U} ${_DFGEN_REC.kconf:U}
 
 beforedepend all: generate

@@ -10,7 +10,7 @@ setup() {
 	T=$BATS_TEST_TMPDIR
 	mkdir -p "$T/dfgen" "$T/bin" "$T/proj/defs"
 	(cd "$DFGEN_TOP" && tar cf - --exclude=__pycache__ --exclude=mk/local.mk \
-	    Makefile mk generators templates sys-overlays) | tar xf - -C "$T/dfgen"
+	    Makefile mk generators templates kconf sys-overlays) | tar xf - -C "$T/dfgen"
 	# A python that logs every start, to prove what a run did not do.
 	cat > "$T/bin/python" <<-WRAP
 	#!/bin/sh
@@ -278,4 +278,52 @@ dfgen: 1 of 4 definition files generated in $T/obj"
 	run env PYTHON="$PYTHON" MAKEOBJDIR="$T/abs" bmake generate
 	assert_success
 	assert_file_exist "$T/abs/hammer2_consts.h"
+}
+
+# A consumer whose kernel config chooses the families: 'gated' is the
+# consts generator registered a second time, behind options KERNEL_VM.
+kernconf_project() {
+	printf 'enum vmop { LD; ST; }\n' > "$T/proj/defs/vmops.def"
+	printf 'platform\tpc64\nmachine\t\tx86_64\nmachine_arch\tx86_64\nident\t\tK\n%b' "$1" \
+	    > "$T/proj/K"
+	{
+		printf 'DFGEN_FAMILIES=\tgated\n'
+		printf 'DFGEN_OPTION.gated=\tKERNEL_VM\n'
+		printf 'DFGEN_COMMAND.gated=\tconsts\n'
+		printf 'DFGEN_DEFS.gated=\tdefs/vmops.def\n'
+		printf 'DFGEN_DEFS.consts=\tdefs/alpha.def\n'
+		printf 'DFGEN_KERNCONF=\t${.CURDIR}/K\n'
+		printf '.include "${DFGEN_HOME}/mk/dfgen.mk"\n'
+	} > "$T/proj/Makefile"
+}
+
+@test "mk: the kernel config's options choose the families" {
+	kernconf_project 'options\t\tKERNEL_VM\n'
+	run mk generate
+	assert_success
+	assert_line "GEN vmops.h"
+	assert_line "GEN alpha.h"
+	assert_line "GEN opt_kernel_vm.h"
+	assert_equal "$(cat "$T/obj/opt_kernel_vm.h")" "#define KERNEL_VM 1"
+	rm -f "$T/python.log"
+	run mk generate
+	assert_output "dfgen: all 4 files up to date in $T/obj"
+	assert_equal "$(starts)" 0
+	# Switched off, the family's outputs are no longer part of the build.
+	kernconf_project ''
+	run mk generate
+	assert_success
+	assert_line "GEN opt_kernel_vm.h"
+	assert_line "dfgen: all 2 files up to date in $T/obj"
+	run mk -V '${DFGEN_ENABLED}'
+	assert_equal "$(echo $output)" consts
+}
+
+@test "mk: a bad kernel config stops make with the config's position" {
+	kernconf_project 'options\t\tKERNEL_VN\n'
+	run mk generate
+	assert_failure
+	assert_line "$T/proj/K:5:10: error: unknown option 'KERNEL_VN'; did you mean 'KERNEL_VM'?"
+	assert_line --partial "dfgen: kconf failed on $T/proj/K"
+	assert_file_not_exist "$T/obj/vmops.h"
 }

@@ -13,7 +13,7 @@ export PYTHON
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 (cd "$TOP" && tar cf - --exclude=__pycache__ --exclude=obj \
-    Makefile mk generators templates sys-overlays) | tar xf - -C "$work"
+    Makefile mk generators templates kconf sys-overlays) | tar xf - -C "$work"
 cd "$work"
 printf 'all:\n' > empty.mk
 

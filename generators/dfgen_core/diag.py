@@ -11,6 +11,7 @@ so that editors and people can jump to the line they wrote.  Exit status
 1 means bad input, 2 bad usage.
 """
 
+import sys
 from dataclasses import dataclass, field
 
 EXIT_INPUT = 1
@@ -41,12 +42,18 @@ def error(loc, message, *notes):
     return DfgenError(Diagnostic(loc, message, list(notes)))
 
 
+def warning(loc, message, *notes):
+    """Print a warning now, in the same form as an error."""
+    sys.stderr.write(format_diagnostic(Diagnostic(loc, message, list(notes)),
+                                       "warning"))
+
+
 class UsageError(Exception):
     """Bad command line (exit status 2)."""
 
 
-def format_diagnostic(diag):
-    lines = _format_one(diag.loc, "error", diag.message)
+def format_diagnostic(diag, kind="error"):
+    lines = _format_one(diag.loc, kind, diag.message)
     for loc, message in diag.notes:
         lines += _format_one(loc, "note", message)
     return "".join(line + "\n" for line in lines)

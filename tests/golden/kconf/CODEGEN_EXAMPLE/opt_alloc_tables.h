@@ -1,0 +1,1 @@
+#define ALLOC_TABLES 1

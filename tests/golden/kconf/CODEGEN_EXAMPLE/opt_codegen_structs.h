@@ -1,0 +1,1 @@
+#define CODEGEN_STRUCTS 1

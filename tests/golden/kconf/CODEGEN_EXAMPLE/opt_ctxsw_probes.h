@@ -1,0 +1,1 @@
+#define CTXSW_PROBES 1

@@ -1,0 +1,1 @@
+#define KERNEL_VM 1

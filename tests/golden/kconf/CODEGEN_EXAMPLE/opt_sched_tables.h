@@ -1,0 +1,1 @@
+#define SCHED_TABLES 1

@@ -1,0 +1,1 @@
+#define XIO_WRAPPERS 1

@@ -1,0 +1,1 @@
+#define HAMMER_CPU 1

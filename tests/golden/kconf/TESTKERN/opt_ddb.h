@@ -1,0 +1,1 @@
+#define DDB 1

@@ -1,0 +1,2 @@
+#define INET 1
+#define INET6 1

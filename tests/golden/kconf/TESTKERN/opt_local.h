@@ -1,0 +1,1 @@
+#define LOCAL_OPT 1

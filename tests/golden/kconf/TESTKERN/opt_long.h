@@ -1,0 +1,1 @@
+#define LONG_DECL 1

@@ -1,0 +1,1 @@
+#define MAXDSIZ (256*1024*1024)

@@ -1,0 +1,1 @@
+#define ROOTDEVNAME "ufs:da0s2e"
