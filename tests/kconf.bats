@@ -276,3 +276,10 @@ check_error() {
 	done
 	grep -q '^#define INET 1$' "$OUT/X86_64_GENERIC/opt_inet.h"
 }
+
+@test "kconf: --no-opt-headers writes only the fragment (config(8) wrote the rest)" {
+	run kconf_tree --no-opt-headers -v "$SYS/config/TESTKERN"
+	assert_success
+	assert_line "GEN $OUT/dfgen-kconf.mk"
+	assert_equal "$(ls "$OUT")" dfgen-kconf.mk
+}

@@ -11,6 +11,9 @@ option against the options files, and writes into DIR:
 - dfgen-kconf.mk, the make fragment that tells mk/dfgen.mk which codegen
   options are on and the value of each family parameter.
 
+In a kernel build config(8) has already written the headers, and
+--no-opt-headers leaves them to it.
+
 The options files are, with --sys: SYSDIR/conf/options, then the
 platform's SYSDIR/platform/<platform>/conf/options (or
 SYSDIR/conf/options.<machine_arch> where there is no platform file), then
@@ -86,6 +89,9 @@ class Kconf(Command):
         parser.add_argument("--sys", metavar="SYSDIR",
                             help="the kernel source tree's sys/ directory, "
                             "for its options files")
+        parser.add_argument("--no-opt-headers", action="store_true",
+                            help="write only the make fragment (config(8) "
+                            "has written the headers)")
         parser.add_argument("--codegen", metavar="DIR",
                             default=os.path.join(TOP_DIR, "kconf"),
                             help="where options.codegen and codegen.def "
@@ -102,7 +108,8 @@ class Kconf(Command):
         declarations, read = self.declarations(config, args)
         codegen = _codegen_options(os.path.join(args.codegen, "codegen.def"),
                                    declarations)
-        headers = sorted({d.header for d in declarations})
+        headers = [] if args.no_opt_headers else \
+            sorted({d.header for d in declarations})
         outputs = [os.path.join(args.output_dir, h) for h in headers]
         fragment = os.path.join(args.output_dir, FRAGMENT)
         if args.list_outputs:

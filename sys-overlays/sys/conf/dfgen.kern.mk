@@ -1,0 +1,37 @@
+# dfgen.kern.mk: dfgen's hook in the kernel build.  `dfgen overlay`
+# installs dfgen under sys/tools/dfgen and includes this file at the end
+# of sys/conf/kern.post.mk, where every list of the kernel's Makefile is
+# known.  It runs the generators of the families the kernel config turns
+# on, into the kernel's object directory, before anything is compiled.
+#
+# The kernel config is found as config(8) was given it; set
+# DFGEN_KERNCONF when it lives elsewhere.
+
+DFGEN_HOME?=		$S/tools/dfgen
+DFGEN_SYSDIR?=		$S
+DFGEN_KERNCONF?=	${KERNCONFDIR:U$S/config}/${KERN_IDENT}
+# config(8) has written the opt_*.h headers; kconf only selects families.
+DFGEN_KCONF_FLAGS?=	--no-opt-headers
+
+.if !exists(${DFGEN_KERNCONF})
+.error dfgen: no kernel config at ${DFGEN_KERNCONF}; set DFGEN_KERNCONF
+.endif
+
+# What each family generates for the kernel.
+DFGEN_DEFS.consts=	$S/dfgen/consts/hammer2_consts.def
+
+.include "${DFGEN_HOME}/mk/dfgen.mk"
+
+# Generated sources that families link into the kernel.
+DFGEN_KERNEL_OBJS?=
+OBJS+=			${DFGEN_KERNEL_OBJS}
+${FULLKERNEL}:		${DFGEN_KERNEL_OBJS}
+
+# Generated headers before anything compiles: through depend, and
+# directly when there is no .depend yet (as kern.post.mk does for
+# BEFORE_DEPEND).
+kernel-depend:		generate
+.if !exists(.depend)
+${SYSTEM_OBJS} genassym.o: ${DFGEN_HEADERS}
+.endif
+clean:			clean-generated
