@@ -123,24 +123,23 @@ class Lexer:
             self._newline()
         self.pos = end + 2
 
-    def _ident(self):
+    def _word(self):
+        """Letters, digits and '_' from here on: (start, word)."""
         start = self.pos
         text = self.text
         while self.pos < len(text) and (text[self.pos].isalnum() or
                                          text[self.pos] == "_"):
             self.pos += 1
-        word = text[start:self.pos]
+        return start, text[start:self.pos]
+
+    def _ident(self):
+        start, word = self._word()
         if not word.isascii():
             raise error(self.loc(start), "identifier '%s' is not ASCII" % word)
         return self._token(IDENT, word, start)
 
     def _number(self):
-        start = self.pos
-        text = self.text
-        while self.pos < len(text) and (text[self.pos].isalnum() or
-                                         text[self.pos] == "_"):
-            self.pos += 1
-        word = text[start:self.pos]
+        start, word = self._word()
         loc = self.loc(start)
         radix, digits = 10, word
         if len(word) > 1 and word[0] == "0" and word[1].isalpha():
