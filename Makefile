@@ -29,3 +29,13 @@ test: .PHONY
 
 bench: .PHONY
 	@cd ${.CURDIR} && PYTHON=${PYTHON} bash bench/run
+
+# Install dfgen into a DragonFly tree: bmake overlay SRCTOP=/usr/src
+# (OVERLAY_FLAGS=--dry-run, --check or --revert).
+overlay: .PHONY
+.if empty(SRCTOP)
+	@echo "usage: bmake overlay SRCTOP=/path/to/dragonfly" \
+	    "[OVERLAY_FLAGS=--dry-run|--check|--revert]" >&2; false
+.else
+	@${PYTHON} ${DFGEN} overlay ${OVERLAY_FLAGS} ${SRCTOP}
+.endif
