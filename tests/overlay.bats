@@ -522,3 +522,34 @@ finish_or_revert() {
 	assert_failure 2
 	same_tree "$PRISTINE" "$TREE"
 }
+
+@test "overlay: the installed hook generates in a kernel build directory" {
+	dfgen overlay "$TREE"
+	# With the overlay, the tree's options know the codegen options.
+	printf 'platform\tpc64\nmachine\t\tx86_64\nmachine_arch\tx86_64\nident\t\tCG\noptions\t\tINET\noptions\t\tCODEGEN_STRUCTS\n' \
+	    > "$TREE/sys/config/CG"
+	local build=$BATS_TEST_TMPDIR/compile/CG
+	mkdir -p "$build"
+	# The shape of the Makefile config(8) writes.
+	{
+		printf 'KERN_IDENT=CG\nMACHINE_PLATFORM=pc64\nS=%s/sys\n' "$TREE"
+		printf '.include "$S/conf/kern.pre.mk"\n'
+		printf 'OBJS=kern_foo.o\nCFILES=$S/kern/kern_foo.c\n'
+		printf '.include "$S/conf/kern.post.mk"\n'
+	} > "$build/Makefile"
+	cd "$build"
+	run env MAKEOBJDIR="$build" PYTHON="$PYTHON" bmake -n kernel-depend
+	assert_success
+	run env MAKEOBJDIR="$build" PYTHON="$PYTHON" bmake generate
+	assert_success
+	assert_line "GEN hammer2_consts.h"
+	assert_line "dfgen: 1 of 1 definition files generated in $build"
+	run cat "$build/dfgen-kconf.mk"
+	assert_line "DFGEN_KERNEL_OPTIONS=	CODEGEN_STRUCTS"
+	# config(8) wrote the opt headers; the hook leaves them alone.
+	assert_file_not_exist "$build/opt_inet.h"
+	# What it generated compiles with the compat header the overlay put in.
+	cc $CWARN -I"$TREE/sys" -I. -fsyntax-only hammer2_consts_names.c
+	run env MAKEOBJDIR="$build" PYTHON="$PYTHON" bmake generate
+	assert_output "dfgen: all 2 files up to date in $build"
+}
