@@ -16,8 +16,11 @@ _DFGEN_MKDIR!=	mkdir -p ${_DFGEN_OBJ}; echo
 .OBJDIR: ${_DFGEN_OBJ}
 .endif
 
-# The kernel config that chooses the families: all of them.
+# The kernel config that chooses the families: all of them.  (Targets
+# that generate nothing do not run kconf.)
+.if !make(test) && !make(bench) && !make(overlay)
 DFGEN_KERNCONF=		${.CURDIR}/kconf/CODEGEN_EXAMPLE
+.endif
 
 # The definitions dfgen ships, where they land in a DragonFly tree.
 DFGEN_DEFS.consts=	${.CURDIR}/sys-overlays/sys/dfgen/consts/hammer2_consts.def
@@ -38,4 +41,17 @@ overlay: .PHONY
 	    "[OVERLAY_FLAGS=--dry-run|--check|--revert]" >&2; false
 .else
 	@${PYTHON} ${DFGEN} overlay ${OVERLAY_FLAGS} ${SRCTOP}
+.endif
+
+# The kernel build check (mk/kernel-check.mk): compile what a kernel
+# config selects in a DragonFly tree, into obj/kernel-check/<config>.
+#	bmake kernel-check DFLY_SRC=/usr/src KERNCONF=X86_64_GENERIC
+kernel-check: .PHONY
+.if defined(DFLY_SRC)
+	@${MAKE} -f ${.CURDIR}/mk/kernel-check.mk generate \
+	    KCHECK_OBJDIR=${.OBJDIR}/kernel-check/${KERNCONF:UX86_64_GENERIC:T}
+	@${MAKE} -f ${.CURDIR}/mk/kernel-check.mk kernel-check \
+	    KCHECK_OBJDIR=${.OBJDIR}/kernel-check/${KERNCONF:UX86_64_GENERIC:T}
+.else
+	@echo "kernel-check: skipped: DFLY_SRC is not set (the top of a DragonFly source tree)"
 .endif
