@@ -327,3 +327,17 @@ kernconf_project() {
 	assert_line --partial "dfgen: kconf failed on $T/proj/K"
 	assert_file_not_exist "$T/obj/vmops.h"
 }
+
+@test "mk: the hook works under DragonFly's own sys.mk (DFLY_SRC)" {
+	[ -n "${DFLY_SRC:-}" ] || skip "DFLY_SRC is not set to a DragonFly source tree"
+	[ -f "$DFLY_SRC/share/mk/sys.mk" ] || skip "DFLY_SRC has no share/mk"
+	run mk -m "$DFLY_SRC/share/mk" all
+	assert_success
+	assert_line "GEN alpha.h"
+	assert_line "CC user.o"
+	rm -f "$T/python.log"
+	run mk -m "$DFLY_SRC/share/mk" all
+	assert_success
+	refute_line --partial "GEN"
+	assert_equal "$(starts)" 0
+}
