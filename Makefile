@@ -24,6 +24,8 @@ DFGEN_KERNCONF=		${.CURDIR}/kconf/CODEGEN_EXAMPLE
 
 # The definitions dfgen ships, where they land in a DragonFly tree.
 DFGEN_DEFS.consts=	${.CURDIR}/sys-overlays/sys/dfgen/consts/hammer2_consts.def
+DFGEN_DEFS.vm=		${.CURDIR}/sys-overlays/sys/dfgen/vm/cbpf.def \
+			${.CURDIR}/sys-overlays/sys/dfgen/vm/xvm.def
 
 .include "${.CURDIR}/mk/dfgen.mk"
 

@@ -31,7 +31,8 @@ as_root() {
 # -- Debian and Ubuntu ----------------------------------------------------
 
 APT_PACKAGES="bmake m4 make gcc libc6-dev python3 python3-jinja2
-    python3-pycparser bats bats-support bats-assert bats-file"
+    python3-pycparser bats bats-support bats-assert bats-file
+    libpcap-dev liblua5.4-dev clang pkg-config"
 
 apt_missing() {
 	for p in "$@"; do
@@ -62,7 +63,7 @@ install_apt() {
 # -- DragonFly and FreeBSD ------------------------------------------------
 
 install_pkg() {
-	want="python3 bmake m4 bats-core"
+	want="python3 bmake m4 bats-core lua54 llvm pkgconf"
 	missing=""
 	for p in $want; do
 		pkg info -e "$p" || missing="$missing $p"

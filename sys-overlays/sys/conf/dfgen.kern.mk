@@ -19,11 +19,17 @@ DFGEN_KCONF_FLAGS?=	--no-opt-headers
 
 # What each family generates for the kernel.
 DFGEN_DEFS.consts=	$S/dfgen/consts/hammer2_consts.def
+DFGEN_DEFS.vm=		$S/dfgen/vm/cbpf.def $S/dfgen/vm/xvm.def
 
 .include "${DFGEN_HOME}/mk/dfgen.mk"
 
 # Generated sources that families link into the kernel.
 DFGEN_KERNEL_OBJS?=
+.if !empty(DFGEN_ENABLED:Mvm)
+.for _vm in cbpf xvm
+DFGEN_KERNEL_OBJS+=	${_vm}_tables.o ${_vm}_verify.o ${_vm}_interp.o ${_vm}_asm.o
+.endfor
+.endif
 OBJS+=			${DFGEN_KERNEL_OBJS}
 ${FULLKERNEL}:		${DFGEN_KERNEL_OBJS}
 
