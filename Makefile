@@ -18,7 +18,7 @@ _DFGEN_MKDIR!=	mkdir -p ${_DFGEN_OBJ}; echo
 
 # The kernel config that chooses the families: all of them.  (Targets
 # that generate nothing do not run kconf.)
-.if !make(test) && !make(bench) && !make(overlay)
+.if !make(test) && !make(bench) && !make(overlay) && !make(kernel-check)
 DFGEN_KERNCONF=		${.CURDIR}/kconf/CODEGEN_EXAMPLE
 .endif
 
@@ -48,6 +48,9 @@ overlay: .PHONY
 # The kernel build check (mk/kernel-check.mk): compile what a kernel
 # config selects in a DragonFly tree, into obj/kernel-check/<config>.
 #	bmake kernel-check DFLY_SRC=/usr/src KERNCONF=X86_64_GENERIC
+.if make(kernel-check)
+.MAKE.JOB.PREFIX=
+.endif
 kernel-check: .PHONY
 .if defined(DFLY_SRC)
 	@${MAKE} -f ${.CURDIR}/mk/kernel-check.mk generate \

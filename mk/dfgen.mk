@@ -18,7 +18,14 @@
 # Targets: generate, clean-generated, and beforedepend/all hooked to
 # generate so a kernel build sees the generated headers first.  Consumers
 # may use DFGEN_OUTPUTS, DFGEN_HEADERS and DFGEN_SRCS.  V=1 shows the
-# commands; the default prints one GEN line per file written.
+# commands; the default prints one GEN line per file written.  An output
+# in a subdirectory of ${.OBJDIR} is a target by its path there
+# (include/machine/atomic.h).
+#
+# Tree generators, the kernel tree's own scripts declared in families.mk,
+# become units the same way: DFGEN_TREEGEN_RUN names the ones to run,
+# DFGEN_SYSDIR the tree's sys/ directory; each runs `dfgen treegen` over
+# its declared inputs (or the consumer's DFGEN_DEFS.<g>).
 
 DFGEN_TOP:=	${.PARSEDIR:tA:H}
 .-include "${DFGEN_TOP}/mk/local.mk"
@@ -75,6 +82,20 @@ DFGEN_ENABLED+=	${_f}
 DFGEN_ENABLED?=	${DFGEN_FAMILIES}
 .endif
 
+.for _g in ${DFGEN_TREEGEN_RUN}
+.if empty(DFGEN_TREEGENS:M${_g})
+.error dfgen: '${_g}' is not a tree generator of mk/families.mk
+.endif
+_DFGEN_TREEGEN.${_g}=	treegen \
+			--script ${DFGEN_SYSDIR}/${DFGEN_TREEGEN_SCRIPT.${_g}} \
+			--tool=${DFGEN_TREEGEN_TOOL.${_g}:Uawk} \
+			${DFGEN_TREEGEN_ARGS.${_g}:U%i:S/^/--arg=/} \
+			${DFGEN_TREEGEN_OUTPUTS.${_g}:S/^/--output=/}
+DFGEN_COMMAND.${_g}=	${DFGEN_TREEGEN_COMMAND.${_g}:U${_DFGEN_TREEGEN.${_g}}}
+DFGEN_DEFS.${_g}?=	${DFGEN_TREEGEN_INPUTS.${_g}:S,^,${DFGEN_SYSDIR}/,}
+DFGEN_ENABLED+=		${_g}
+.endfor
+
 .if ${V:U0} == 0
 _DFGEN_Q=	@
 .endif
@@ -125,16 +146,16 @@ _DFGEN_IN.${_u}+=	${_i}
 _DFGEN_WHY.${_u}+=	gone:${_i:T}
 .endif
 .endfor
-.for _o in ${_DFGEN_OUT.${_u}}
-.if !exists(${_o})
-_DFGEN_WHY.${_u}+=	missing:${_o:T}
+.for _o in ${_DFGEN_OUT.${_u}:S,^${.OBJDIR}/,,}
+.if !exists(${.OBJDIR}/${_o})
+_DFGEN_WHY.${_u}+=	missing:${_o}
 .endif
-.if defined(_DFGEN_WRITER.${_o:T})
-.error dfgen: ${_o:T} would be written by both ${_DFGEN_WRITER.${_o:T}} and ${_u}
+.if defined(_DFGEN_WRITER.${_o})
+.error dfgen: ${_o} would be written by both ${_DFGEN_WRITER.${_o}} and ${_u}
 .endif
-_DFGEN_WRITER.${_o:T}:=	${_u}
-DFGEN_OUTPUTS+=	${_o:T}
-${_o:T}: ${_DFGEN_REC.${_u}} .NOTMAIN
+_DFGEN_WRITER.${_o}:=	${_u}
+DFGEN_OUTPUTS+=	${_o}
+${_o}: ${_DFGEN_REC.${_u}} .NOTMAIN
 .endfor
 .if !empty(_DFGEN_WHY.${_u})
 ${_DFGEN_REC.${_u}}: .PHONY

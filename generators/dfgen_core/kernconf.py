@@ -29,7 +29,7 @@ import os
 from dataclasses import dataclass, field
 
 from .diag import error
-from .source import Loc, read_source
+from .source import Loc, Scanner, read_source
 
 WORD, NUMBER, SEP = "word", "number", "end of statement"
 
@@ -58,6 +58,8 @@ class Device:
     pseudo: bool
     count: object       # pseudo-device count, or None
     loc: Loc
+    parent: object = None       # the device after 'at', or None
+    parent_unit: object = None  # its unit; None for '?' or none
 
 
 @dataclass
@@ -80,23 +82,8 @@ class KernelConfig:
         return self.ident[0].upper() if self.ident else None
 
 
-class _Lexer:
+class _Lexer(Scanner):
     """Tokens of one config file; values after '=' are lexed as one word."""
-
-    def __init__(self, src):
-        self.src = src
-        self.text = src.text
-        self.pos = 0
-        self.line = 1
-        self.bol = 0
-
-    def loc(self, pos=None):
-        pos = self.pos if pos is None else pos
-        return Loc(self.src, self.line, pos - self.bol + 1)
-
-    def _newline(self, pos):
-        self.line += 1
-        self.bol = pos
 
     def tokens(self):
         text = self.text
@@ -122,7 +109,7 @@ class _Lexer:
             elif c == "\n":
                 loc = self.loc()
                 self.pos += 1
-                self._newline(self.pos)
+                self.newline(self.pos)
                 if self.pos < len(text) and text[self.pos] in " \t":
                     continue        # an indented line continues the statement
                 return Tok(SEP, "\n", loc)
@@ -165,7 +152,7 @@ class _Lexer:
         loc = self.loc(start)
         for i, c in enumerate(body):
             if c == "\n":
-                self._newline(start + 1 + i + 1)
+                self.newline(start + 1 + i + 1)
         self.pos = end + 1
         return Tok(WORD, body, loc, quoted=True)
 
@@ -335,10 +322,11 @@ class _Parser:
             count, unit = unit, None
             if count is None and self.tok.kind == NUMBER:
                 count = _number(self.advance())
+            parent = (None, None)
         else:
-            self.device_info()
+            parent = self.device_info() or (None, None)
         self.config.devices.append(Device(name.text, unit, pseudo, count,
-                                          name.loc))
+                                          name.loc, *parent))
 
     def device_name(self):
         """NAME or NAME<unit>: config(8) splits a name at its first digit;
@@ -358,12 +346,18 @@ class _Parser:
         return name, int(unit) if unit else None
 
     def device_info(self):
-        """at PARENT [N|?] and resource clauses: checked, not kept."""
+        """at PARENT [N|?] and resource clauses, checked; returns
+        (parent, its unit) or None.  The resources are not kept."""
+        parent = None
         if self.tok.kind == WORD and self.tok.text == "at":
             self.advance()
-            self.device_name()
-            if self.tok.kind in (NUMBER, "?"):
+            name, unit = self.device_name()
+            if self.tok.kind == NUMBER:
+                unit = _number(self.advance())
+            elif self.tok.kind == "?":
                 self.advance()
+                unit = None
+            parent = (name.text, unit)
         while self.tok.kind == WORD and self.tok.text in _DEVICE_INFO:
             word = self.advance()
             if word.text == "disable":
@@ -372,6 +366,7 @@ class _Parser:
                 raise error(self.tok.loc, "expected a value after '%s'" %
                             word.text)
             self.advance()
+        return parent
 
     def nodevice(self, kw):
         name = self.expect("a device name")

@@ -14,11 +14,12 @@ from .paths import GENERATORS_DIR
 
 
 def write_if_changed(path, text):
-    """Write `text` to `path` unless it already holds exactly that.
+    """Write `text` (str, or bytes as they are) to `path` unless it
+    already holds exactly that.
 
     Returns True when the file was written.
     """
-    data = text.encode("utf-8")
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     try:
         with open(path, "rb") as f:
             if f.read() == data:

@@ -37,6 +37,28 @@ class Loc:
         return "%s:%d:%d" % (self.src.path, self.line, self.col)
 
 
+class Scanner:
+    """A scan through a SourceFile: the offset, the line it is on and
+    the offset where that line begins, from which Locs are made.  The
+    readers of foreign formats (kernconf, conffiles) build on it."""
+
+    def __init__(self, src):
+        self.src = src
+        self.text = src.text
+        self.pos = 0
+        self.line = 1
+        self.bol = 0
+
+    def loc(self, pos=None):
+        pos = self.pos if pos is None else pos
+        return Loc(self.src, self.line, pos - self.bol + 1)
+
+    def newline(self, pos):
+        """Count a newline; the next line starts at offset `pos`."""
+        self.line += 1
+        self.bol = pos
+
+
 def file_loc(path):
     """A position that names a whole file (no line to quote)."""
     return Loc(SourceFile(path, ""), 0, 0)

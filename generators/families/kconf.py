@@ -11,6 +11,11 @@ option against the options files, and writes into DIR:
 - dfgen-kconf.mk, the make fragment that tells mk/dfgen.mk which codegen
   options are on and the value of each family parameter.
 
+With --files (and --sys) it also selects the files the config pulls in
+from the files lists, as config(8) does, writes config(8)'s use_*.h
+headers and adds the lists of config(8)'s Makefile to the fragment, for
+mk/kernel-check.mk (see kconf_files.py).
+
 In a kernel build config(8) has already written the headers, and
 --no-opt-headers leaves them to it.
 
@@ -92,6 +97,9 @@ class Kconf(Command):
         parser.add_argument("--no-opt-headers", action="store_true",
                             help="write only the make fragment (config(8) "
                             "has written the headers)")
+        parser.add_argument("--files", action="store_true",
+                            help="also select the files the config pulls "
+                            "in (needs --sys): use_*.h and the file lists")
         parser.add_argument("--codegen", metavar="DIR",
                             default=os.path.join(TOP_DIR, "kconf"),
                             help="where options.codegen and codegen.def "
@@ -100,6 +108,8 @@ class Kconf(Command):
     def run(self, args):
         if len(args.inputs) != 1:
             raise UsageError("dfgen kconf: give exactly one config file")
+        if args.files and not args.sys:
+            raise UsageError("dfgen kconf: --files needs --sys")
         config = read_kernel_config(args.inputs[0])
         for what in ("platform", "machine", "machine_arch", "ident"):
             if getattr(config, what) is None:
@@ -112,16 +122,27 @@ class Kconf(Command):
             sorted({d.header for d in declarations})
         outputs = [os.path.join(args.output_dir, h) for h in headers]
         fragment = os.path.join(args.output_dir, FRAGMENT)
+        settings = list(config.options)
+        if args.sys:
+            settings = _fake_options(config) + settings
+        kernel = None
+        if args.files:
+            from .kconf_files import select
+            kernel, uses, lists = select(config, settings, args.sys,
+                                         args.codegen)
+            read += lists
+            headers += sorted(uses)
+            outputs += [os.path.join(args.output_dir, h)
+                        for h in sorted(uses)]
         if args.list_outputs:
             for out in outputs + [fragment]:
                 print(out)
             return 0
 
-        settings = list(config.options)
-        if args.sys:
-            settings = _fake_options(config) + settings
         values = _check_settings(settings, declarations, codegen)
         texts = opt_headers(declarations, values)
+        if kernel is not None:
+            texts.update(uses)
 
         from dfgen_core.render import Renderer
         renderer = Renderer("dfgen kconf")
@@ -131,7 +152,7 @@ class Kconf(Command):
         rendered = [(out, texts[h]) for out, h in zip(outputs, headers)]
         rendered.append((fragment, renderer.render(
             "kconf/dfgen-kconf.mk.j2", config.path, enabled=enabled,
-            params=params)))
+            params=params, kernel=kernel)))
         os.makedirs(args.output_dir, exist_ok=True)
         report(args, commit(rendered), [o for o, _ in rendered],
                config.files + read + [os.path.join(args.codegen,
