@@ -16,16 +16,16 @@ _DFGEN_MKDIR!=	mkdir -p ${_DFGEN_OBJ}; echo
 .OBJDIR: ${_DFGEN_OBJ}
 .endif
 
-# The kernel config that chooses the families: all of them.  (Targets
-# that generate nothing do not run kconf.)
+# The kernel config that chooses the families (all of them), and the
+# definitions dfgen ships, where they land in a DragonFly tree.  Targets
+# that generate nothing here neither run kconf nor ask any generator
+# what it would write.
 .if !make(test) && !make(bench) && !make(overlay) && !make(kernel-check)
 DFGEN_KERNCONF=		${.CURDIR}/kconf/CODEGEN_EXAMPLE
-.endif
-
-# The definitions dfgen ships, where they land in a DragonFly tree.
 DFGEN_DEFS.consts=	${.CURDIR}/sys-overlays/sys/dfgen/consts/hammer2_consts.def
 DFGEN_DEFS.vm=		${.CURDIR}/sys-overlays/sys/dfgen/vm/cbpf.def \
 			${.CURDIR}/sys-overlays/sys/dfgen/vm/xvm.def
+.endif
 
 .include "${.CURDIR}/mk/dfgen.mk"
 
