@@ -102,6 +102,9 @@ starts() {
 	local h o
 	h=$(mtime "$T/obj/alpha.h"); o=$(mtime "$T/obj/user.o")
 	touch "$T/dfgen/templates/consts/consts.h.j2"
+	# Edited a second before the run, as a person would: a record is
+	# dated before its run's second (see output.py).
+	age "$T/dfgen/templates/consts/consts.h.j2"
 	rm -f "$T/python.log"
 	run mk all
 	assert_success
@@ -295,6 +298,11 @@ kernconf_project() {
 		printf 'DFGEN_KERNCONF=\t${.CURDIR}/K\n'
 		printf '.include "${DFGEN_HOME}/mk/dfgen.mk"\n'
 	} > "$T/proj/Makefile"
+	# Written a moment before the next make, and after what it last did.
+	local now
+	now=$(date +%s)
+	touch -d "@$((now - 2))" "$T/proj/K" "$T/proj/Makefile" "$T/proj/defs/vmops.def"
+	[ ! -d "$T/obj/.dfgen" ] || find "$T/obj/.dfgen" -type f -exec touch -d "@$((now - 4))" {} +
 }
 
 @test "mk: the kernel config's options choose the families" {
@@ -340,4 +348,15 @@ kernconf_project() {
 	assert_success
 	refute_line --partial "GEN"
 	assert_equal "$(starts)" 0
+}
+
+@test "mk: an edit in the same second as the last run is not missed" {
+	mk generate
+	# No sleep: make's mtimes are whole seconds, and this edit very
+	# likely falls in the second the run started in.
+	printf 'const SAME_SECOND = 1;\n' >> "$T/proj/defs/gamma.def"
+	run mk generate
+	assert_success
+	assert_line "GEN gamma.h"
+	grep -q SAME_SECOND "$T/obj/gamma.h"
 }

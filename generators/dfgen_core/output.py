@@ -9,8 +9,15 @@ sees half a file and an interrupted run leaves the previous version.
 import os
 import sys
 import tempfile
+import time
 
 from .paths import GENERATORS_DIR
+
+# When this run started.  make compares whole seconds, so a record (the
+# unit's stamp) is dated one second before the second the run started
+# in: an input edited while the run reads it, or later in that second,
+# is then newer than the record and the next make runs the unit again.
+STARTED = time.time()
 
 
 def write_if_changed(path, text):
@@ -75,6 +82,8 @@ def write_record(record, command, outputs, inputs):
     ]
     os.makedirs(os.path.dirname(os.path.abspath(record)), exist_ok=True)
     write_atomic(record, ("\n".join(lines) + "\n").encode("utf-8"))
+    stamp = int(STARTED) - 1
+    os.utime(record, (stamp, stamp))
 
 
 def _make_quote(text):
