@@ -11,9 +11,8 @@ load lib/kcheck
 
 setup() {
 	T=$BATS_TEST_TMPDIR
-	mkdir -p "$T/dfgen" "$T/bin" "$T/obj"
-	(cd "$DFGEN_TOP" && tar cf - --exclude=__pycache__ --exclude=mk/local.mk \
-	    Makefile mk generators templates kconf sys-overlays) | tar xf - -C "$T/dfgen"
+	mkdir -p "$T/bin" "$T/obj"
+	copy_dfgen "$T/dfgen"
 	cp -a "$FIXTURES/ktree" "$T/ktree"
 	KSYS=$T/ktree/sys
 	KOBJ=$T/obj/kernel-check/KTEST
@@ -25,13 +24,7 @@ setup() {
 	DFGEN_TREEGEN_INPUTS.colors=	dev/foo/colors
 	DFGEN_TREEGEN_OUTPUTS.colors=	colors.h
 	MK
-	# A compiler that logs every start, to prove what a run did not do.
-	cat > "$T/bin/cc" <<-WRAP
-	#!/bin/sh
-	echo "\$*" >> "$T/cc.log"
-	exec cc "\$@"
-	WRAP
-	chmod +x "$T/bin/cc"
+	logging_wrapper "$T/bin/cc" "$(command -v cc)" "$T/cc.log"
 	# Inputs are old: what a test changes later is newer than any output.
 	find "$T/dfgen" "$T/ktree" -exec touch -d "@$(( $(date +%s) - 100 ))" {} +
 }

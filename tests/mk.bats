@@ -8,16 +8,9 @@ load lib/common
 
 setup() {
 	T=$BATS_TEST_TMPDIR
-	mkdir -p "$T/dfgen" "$T/bin" "$T/proj/defs"
-	(cd "$DFGEN_TOP" && tar cf - --exclude=__pycache__ --exclude=mk/local.mk \
-	    Makefile mk generators templates kconf sys-overlays) | tar xf - -C "$T/dfgen"
-	# A python that logs every start, to prove what a run did not do.
-	cat > "$T/bin/python" <<-WRAP
-	#!/bin/sh
-	echo "\$*" >> "$T/python.log"
-	exec "$PYTHON" "\$@"
-	WRAP
-	chmod +x "$T/bin/python"
+	mkdir -p "$T/bin" "$T/proj/defs"
+	copy_dfgen "$T/dfgen"
+	logging_wrapper "$T/bin/python" "$PYTHON" "$T/python.log"
 	export PYTHON_WRAPPED=$T/bin/python
 	for n in alpha beta gamma delta; do
 		cat > "$T/proj/defs/$n.def" <<-DEF

@@ -64,3 +64,18 @@ age() {
 		touch -d "@$(( $(stat -c %Y "$f") - 2 ))" "$f"
 	done
 }
+
+# A copy of dfgen's tree in DEST, as a clone has it (no caches, no
+# mk/local.mk), for tests that edit templates, modules or the registry.
+copy_dfgen() {
+	mkdir -p "$1"
+	(cd "$DFGEN_TOP" && tar cf - --exclude=__pycache__ --exclude=mk/local.mk \
+	    Makefile mk generators templates kconf sys-overlays) | tar xf - -C "$1"
+}
+
+# logging_wrapper PATH PROGRAM LOG: a program at PATH that appends its
+# arguments to LOG and runs PROGRAM, to prove what a run did not start.
+logging_wrapper() {
+	printf '#!/bin/sh\necho "$*" >> "%s"\nexec "%s" "$@"\n' "$3" "$2" > "$1"
+	chmod +x "$1"
+}
