@@ -116,8 +116,8 @@ class Kconf(Command):
                 raise error(file_loc(config.path), "no '%s' line" % what)
 
         declarations, read = self.declarations(config, args)
-        codegen = _codegen_options(os.path.join(args.codegen, "codegen.def"),
-                                   declarations)
+        relations = os.path.join(args.codegen, "codegen.def")
+        codegen = _codegen_options(relations, declarations)
         headers = [] if args.no_opt_headers else \
             sorted({d.header for d in declarations})
         outputs = [os.path.join(args.output_dir, h) for h in headers]
@@ -155,9 +155,7 @@ class Kconf(Command):
             params=params, kernel=kernel)))
         os.makedirs(args.output_dir, exist_ok=True)
         report(args, commit(rendered), [o for o, _ in rendered],
-               config.files + read + [os.path.join(args.codegen,
-                                                   "codegen.def")] +
-               renderer.templates_used)
+               config.files + read + [relations] + renderer.templates_used)
         return 0
 
     def declarations(self, config, args):
