@@ -14,6 +14,9 @@ from .lexer import IDENT
 from .names import C_KEYWORDS, is_c_identifier, suggest
 
 FORBIDDEN, OPTIONAL, REQUIRED = "forbidden", "optional", "required"
+# A required value kept as an expression, for the family to evaluate
+# later or write out as C.
+UNEVALUATED = "unevaluated"
 
 
 @dataclass(frozen=True)
@@ -23,8 +26,10 @@ class Form:
     keyword: its first word ('enum'), or None for a member statement whose
         first word is its name ('LD = 3;').
     what: how errors name it ('enum', 'enum member').
-    value, body: FORBIDDEN, OPTIONAL or REQUIRED.
+    value, body: FORBIDDEN, OPTIONAL or REQUIRED (value: or UNEVALUATED).
     attrs: attribute name -> converter(expression, scope) -> value.
+    dims: whether the name may carry subscripts ('name[4][2]'), kept as
+        expressions in Bound.dims for the family to evaluate.
     """
 
     keyword: object
@@ -32,6 +37,7 @@ class Form:
     value: str = FORBIDDEN
     body: str = FORBIDDEN
     attrs: dict = field(default_factory=dict)
+    dims: bool = False
 
 
 @dataclass
@@ -44,6 +50,7 @@ class Bound:
     attr_locs: dict
     body: list              # statements, or None
     stmt: object
+    dims: tuple = ()        # the name's subscripts, unevaluated
 
 
 def symbol(*choices):
@@ -56,6 +63,12 @@ def symbol(*choices):
                         (suggest(name, choices) if name else ""))
         return name
     return convert
+
+
+def expression(e, scope):
+    """An attribute converter keeping the expression itself, for a
+    family that evaluates it later or writes it out as C."""
+    return e
 
 
 def c_identifier(e, scope):
@@ -77,6 +90,9 @@ def bind(stmt, form, scope):
                         form.keyword)
     name_word = words.pop(0)
     name = _identifier(name_word, form)
+    if name_word.dims and not form.dims:
+        raise error(expr.expr_loc(name_word.index), "%s '%s' cannot have a "
+                    "'[ ]' subscript" % (form.what, name))
     if words:
         raise error(words[0].loc, "unexpected %s in %s '%s'" %
                     (_describe(words[0]), form.what, name))
@@ -87,8 +103,9 @@ def bind(stmt, form, scope):
         if form.value == FORBIDDEN:
             raise error(value_loc, "%s '%s' takes no '= value'" %
                         (form.what, name))
-        value = expr.evaluate(stmt.value, scope)
-    elif form.value == REQUIRED:
+        value = stmt.value if form.value == UNEVALUATED else \
+            expr.evaluate(stmt.value, scope)
+    elif form.value in (REQUIRED, UNEVALUATED):
         raise error(name_word.loc, "%s '%s' needs a value ('= ...')" %
                     (form.what, name))
 
@@ -101,7 +118,7 @@ def bind(stmt, form, scope):
 
     attrs, attr_locs = _attributes(stmt, form, name, scope)
     return Bound(name, name_word.loc, value, value_loc, attrs, attr_locs,
-                 stmt.body, stmt)
+                 stmt.body, stmt, name_word.dims)
 
 
 def dispatch(stmt, forms):
@@ -122,9 +139,6 @@ def _identifier(word, form):
     if word.kind != IDENT:
         raise error(word.loc, "expected a name for %s, found %s" %
                     (form.what, _describe(word)))
-    if word.index is not None:
-        raise error(expr.expr_loc(word.index), "%s '%s' cannot have a "
-                    "'[ ]' subscript" % (form.what, word.value))
     if word.value in C_KEYWORDS:
         raise error(word.loc, "'%s' is a C keyword and cannot be a name" %
                     word.value)

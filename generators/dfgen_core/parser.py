@@ -96,13 +96,14 @@ class Parser:
 
     def word(self):
         tok = self.advance()
-        index = None
-        if tok.kind == IDENT and self.at("["):
+        dims = []
+        while tok.kind == IDENT and self.at("["):
             self.advance()
-            index = self.expr()
+            dims.append(self.expr())
             if not self.accept("]"):
                 raise self.expected("']'")
-        return Word(tok.kind, tok.value, tok.loc, index)
+        return Word(tok.kind, tok.value, tok.loc, dims[0] if dims else None,
+                    tuple(dims))
 
     def block(self):
         opening = self.advance()
@@ -152,7 +153,12 @@ class Parser:
             return Str(tok.value, tok.loc)
         if tok.kind == IDENT:
             self.advance()
-            return Name(tok.value, tok.loc)
+            name = tok.value
+            while self.accept("."):     # a member of a nested structure
+                if self.tok.kind != IDENT:
+                    raise self.expected("a member name after '.'")
+                name += "." + self.advance().value
+            return Name(name, tok.loc)
         if self.accept("("):
             inner = self.expr()
             if not self.accept(")"):

@@ -3,7 +3,7 @@
 Every family's definitions have one shape, so one parser serves them all:
 
     stmt := word* ['=' expr] (name ':' expr [','])* (';' | '{' stmt* '}')
-    word := identifier ['[' expr ']'] | string | integer
+    word := identifier ('[' expr ']')* | string | integer
 
 For example
 
@@ -68,7 +68,8 @@ class Word:
     kind: str           # lexer.IDENT, lexer.STRING or lexer.INT
     value: object
     loc: object
-    index: object = None        # expression inside [ ], for identifiers
+    index: object = None        # expression inside the first [ ]
+    dims: tuple = ()            # every [ ] subscript, in order (a[2][3])
 
 
 @dataclass(frozen=True)

@@ -114,11 +114,11 @@ class Consts(GeneratorFamily):
                             (set_names[b.name], "previous definition "
                              "is here"))
             set_names[b.name] = b.loc
-            sets.append(_value_set(b, stmt.head.value, unit.consts, cnames))
+            sets.append(value_set(b, stmt.head.value, unit.consts, cnames))
         return Model(tuple(unit.own_consts), tuple(sets))
 
 
-def _value_set(b, kind, scope, cnames):
+def value_set(b, kind, scope, cnames):
     tname = b.attrs.get("type", "uint32" if kind == "flags" else "int32")
     lo, hi, bits = TYPES[tname]
     if kind == "flags" and lo < 0:
