@@ -1,0 +1,4 @@
+# DragonFly system call names.
+# DO NOT EDIT-- To regenerate this file, edit syscalls.master followed
+#               by running make sysent in the same directory.
+MIASM = 
