@@ -7,8 +7,10 @@ Installing puts every file of sys-overlays/ at its path under SRCTOP,
 a copy of dfgen itself under SRCTOP/sys/tools/dfgen, the kconf
 declarations as marked blocks at the end of sys/conf/options and
 sys/conf/files, and the build hook (an .include of dfgen.kern.mk) as a
-marked block at the end of sys/conf/kern.post.mk; overlay_source says
-exactly what.  The run plans every action and checks every
+marked block at the end of sys/conf/kern.post.mk, and the lines the
+edit descriptions (sys-overlays/**/*.edit, overlay_edit) insert into
+files of the tree next to their anchors; overlay_source says exactly
+what.  The run plans every action and checks every
 precondition before it writes anything (overlay_plan), and refuses the
 whole run if someone changed a file since the overlay put it there.  A
 second run with nothing new does nothing and says so; a run after
@@ -16,8 +18,8 @@ dfgen's sources changed brings the tree up to date.
 
 --dry-run prints the plan, one action a line ("create sys/dfgen/x.c",
 "replace sys/kern/kern_bar.c", "merge sys/conf/options", "hook
-sys/conf/kern.post.mk", ...) and changes nothing.  --check prints each
-difference between the tree and the overlay ("not installed P",
+sys/conf/kern.post.mk", "edit sys/kern/lwkt_thread.c", ...) and
+changes nothing.  --check prints each difference between the tree and the overlay ("not installed P",
 "missing P", "differs P: why", "stale P: why", "leftover P") and exits
 1 if there is one; it exits 0 exactly when an install would do nothing.
 --revert puts the tree back byte for byte, modes included, as it was

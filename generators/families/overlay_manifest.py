@@ -18,7 +18,8 @@ responsible for, in seven fields separated by single spaces:
 
     kind    dir: a directory it created; file: a file it created or
             replaced; merge: a file it appended a kconf block to;
-            hook: a file it appended the build hook to
+            hook: a file it appended the build hook to; edit: a file
+            it inserted lines into, next to anchor lines (below)
     state   done: the path holds `after` (or, if someone put the
                 original back by hand, `before`);
             doing: a step towards `after` began: the path holds `after`
@@ -34,6 +35,28 @@ responsible for, in seven fields separated by single spaces:
     path    relative to SRCTOP, '/'-separated: the rest of the line
 
 Lines are sorted by path, so a directory comes before what it holds.
+
+An edit entry is how the overlay changes a file it does not own, such
+as a probe inserted into sys/kern/lwkt_thread.c.  A description under
+sys-overlays/ whose name ends in .edit (overlay_edit has its syntax)
+names the file, and for each insert an anchor, one line that must match
+exactly one line of the original file (blanks around it ignored), and
+the lines to insert before or after it:
+
+    edit lwkt_thread file: "sys/kern/lwkt_thread.c" {
+        insert switch_out after: "KTR_LOG(ctxsw_sw, gd->gd_cpuid, ntd);" {
+            line = "#ifdef CTXSW_PROBES";
+            line = "\tctxsw_probe_switch_out(td, ntd);";
+            line = "#endif";
+        }
+    }
+
+Like a merge, an edit is computed from the original every time (kept
+in orig/), so a changed description updates the file, --check and
+--revert treat it as any other entry, and a revert puts the original
+back byte for byte.  An anchor that matches no line or several refuses
+the whole run before anything is written.  Any family may ship edit
+descriptions; all inserts into one file are applied together.
 The file is rewritten atomically before and after every step of a run,
 so it describes the tree even when a run was killed half way.
 """
@@ -52,7 +75,7 @@ STORE = ".dfgen-overlay"
 MANIFEST = STORE + "/manifest"
 
 # Kinds of entry.
-DIR, FILE, MERGE, HOOK = "dir", "file", "merge", "hook"
+DIR, FILE, MERGE, HOOK, EDIT = "dir", "file", "merge", "hook", "edit"
 # States.
 DONE, DOING, UNDOING = "done", "doing", "undoing"
 # What a path can hold, beside the sha256 of a file's content.
@@ -135,7 +158,7 @@ def _parse_line(src, number, line):
             raise error(Loc(src, number, _column(line, index)),
                         "bad %s '%s'" % (what, fields[index]))
 
-    check(kind in (DIR, FILE, MERGE, HOOK), 0, "kind")
+    check(kind in (DIR, FILE, MERGE, HOOK, EDIT), 0, "kind")
     check(state in (DONE, DOING, UNDOING), 1, "state")
     check(before == ABSENT or (kind != DIR and _SHA.match(before)), 2,
           "'before' for a %s" % kind)

@@ -32,12 +32,13 @@ installed ("cleanup").
 import re
 from dataclasses import dataclass, replace
 
-from dfgen_core.diag import error
+from dfgen_core.diag import error, warning
 from dfgen_core.source import file_loc
 
-from .overlay_manifest import (ABSENT, DIR, DIRECTORY, DOING, DONE, FILE,
-                               HOOK, MANIFEST, MERGE, STORE, UNDOING, Entry,
-                               orig_path, path_key)
+from .overlay_edit import apply_edits
+from .overlay_manifest import (ABSENT, DIR, DIRECTORY, DOING, DONE, EDIT,
+                               FILE, HOOK, MANIFEST, MERGE, STORE, UNDOING,
+                               Entry, orig_path, path_key)
 from .overlay_source import appended, has_block
 from .overlay_tree import LINK, OTHER, sha256
 
@@ -45,8 +46,8 @@ UNTRACKED, ORIGINAL, INSTALLED, CHANGED = ("untracked", "original",
                                            "installed", "changed")
 
 # What installing a kind from the original is called, and undoing it.
-_INSTALL = {FILE: "replace", MERGE: "merge", HOOK: "hook"}
-_UNDO = {FILE: "restore", MERGE: "unmerge", HOOK: "unhook"}
+_INSTALL = {FILE: "replace", MERGE: "merge", HOOK: "hook", EDIT: "edit"}
+_UNDO = {FILE: "restore", MERGE: "unmerge", HOOK: "unhook", EDIT: "unedit"}
 
 # The name of the temporary file of an atomic write (tempfile.mkstemp
 # with the prefix dfgen_core.output gives it).
@@ -184,7 +185,14 @@ class Planner:
         if state == CHANGED:
             self._changed(e, now, "overwrite")
             return
-        if (item.kind != FILE and state == UNTRACKED and
+        if item.kind == EDIT and now == ABSENT:
+            # A tree without the file (another platform, a partial
+            # tree) gets every other part of the overlay.
+            for edit in item.edits:
+                warning(edit.loc, "edit '%s' is skipped: the tree has no "
+                        "%s" % (edit.name, path))
+            return
+        if (item.kind in (MERGE, HOOK) and state == UNTRACKED and
                 has_block(self.tree.data(path))):
             self._conflict(path, "already holds a dfgen overlay block that "
                            "%s does not record; remove the block, then run "
@@ -222,7 +230,10 @@ class Planner:
             base, mode = self._original(e), e.mode
         else:
             base, mode = self.tree.data(item.path), self.tree.mode(item.path)
-        return appended(base, item.data), 0o644 if mode is None else mode
+        mode = 0o644 if mode is None else mode
+        if item.kind == EDIT:
+            return apply_edits(base, item.edits, item.path), mode
+        return appended(base, item.data), mode
 
     # -- undoing ------------------------------------------------------------
 

@@ -1,6 +1,8 @@
 """What `dfgen overlay` installs, read from dfgen's own tree.
 
-    sys-overlays/P              -> P (every file)
+    sys-overlays/P              -> P (every file but *.edit)
+    sys-overlays/**/*.edit      anchored inserts into files of the tree
+                                (overlay_edit)
     mk/*.mk but mk/local.mk     -> sys/tools/dfgen/mk/...
     generators/**/*.py, generators/dfgen
                                 -> sys/tools/dfgen/generators/...
@@ -25,7 +27,9 @@ from dataclasses import dataclass
 from dfgen_core.diag import error
 from dfgen_core.source import file_loc
 
-from .overlay_manifest import FILE, HOOK, MERGE, STORE
+from .overlay_edit import SUFFIX as EDIT_SUFFIX
+from .overlay_edit import read_edits
+from .overlay_manifest import EDIT, FILE, HOOK, MERGE, STORE
 
 COPY_DIR = "sys/tools/dfgen"
 MERGES = (("kconf/options.codegen", "sys/conf/options"),
@@ -41,10 +45,12 @@ class Item:
     """One thing the overlay puts in the tree."""
 
     path: str       # where, relative to SRCTOP
-    kind: str       # FILE (the whole file), MERGE or HOOK (a block)
+    kind: str       # FILE (the whole file), MERGE or HOOK (a block),
+                    # EDIT (anchored inserts)
     data: bytes     # FILE: the content; MERGE, HOOK: the marked block
-    mode: object    # FILE: 0o755 or 0o644; blocks keep the file's mode
+    mode: object    # FILE: 0o755 or 0o644; the others keep the file's
     source: str     # what it comes from, relative to dfgen's top
+    edits: tuple = ()   # EDIT: overlay_edit.Edit, in order
 
 
 def collect(top):
@@ -53,8 +59,11 @@ def collect(top):
     if not os.path.isdir(os.path.join(top, "sys-overlays")):
         raise error(file_loc(top), "not a dfgen source tree "
                     "(it has no sys-overlays/)")
-    items = [_file(top, "sys-overlays/" + rel, rel)
-             for rel in _walk(top, "sys-overlays")]
+    overlay = _walk(top, "sys-overlays")
+    items = [_file(top, "sys-overlays/" + rel, rel) for rel in overlay
+             if not rel.endswith(EDIT_SUFFIX)]
+    items += _edits(top, [rel for rel in overlay
+                          if rel.endswith(EDIT_SUFFIX)])
     items += [_file(top, rel, COPY_DIR + "/" + rel)
               for rel in _dfgen_files(top)]
     for source, target in MERGES:
@@ -67,6 +76,19 @@ def collect(top):
                       None, "the build hook"))
     _check_paths(top, items)
     return items
+
+
+def _edits(top, descriptions):
+    """One EDIT item per file the descriptions edit, holding every edit
+    of it in the order of the descriptions' paths."""
+    by_target, first = {}, {}
+    for rel in descriptions:
+        source = "sys-overlays/" + rel
+        for edit in read_edits(os.path.join(top, *source.split("/"))):
+            by_target.setdefault(edit.target, []).append(edit)
+            first.setdefault(edit.target, source)
+    return [Item(target, EDIT, b"", None, first[target],
+                 tuple(by_target[target])) for target in sorted(by_target)]
 
 
 def block(label, content):

@@ -1,0 +1,238 @@
+/*
+ * dfctx_report.c: the table, the model, what small address spaces
+ * would save, and the plot (a data file, a gnuplot script, and the SVG
+ * gnuplot draws from them when it is installed).
+ */
+
+#define	_POSIX_C_SOURCE	200809L
+
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dfctx.h"
+
+static const char *
+kind_name(enum dfctx_kind k)
+{
+	return (k == DFCTX_THREAD ? "thread" : "process");
+}
+
+static void
+print_table(const struct dfctx_point *pts, int n)
+{
+	const struct dfctx_point *p;
+	int i;
+
+	printf("%-6s %-7s %5s %7s %9s %10s %9s %10s %10s %7s %6s\n",
+	    "sweep", "kind", "pages", "lines", "set KiB", "total ns",
+	    "base ns", "switch ns", "model ns", "error", "spread");
+	for (i = 0; i < n; ++i) {
+		p = &pts[i];
+		printf("%-6s %-7s %5zu %7zu %9zu %10.1f %9.1f %10.1f %10.1f "
+		    "%+6.1f%% %5.1f%%\n", p->sweep, kind_name(p->kind),
+		    p->touch.pages, p->touch.lines,
+		    p->touch.pages * DFCTX_PAGE / 1024, p->total, p->base,
+		    p->total - p->base, p->model,
+		    (p->model - p->total) / p->total * 100, p->spread * 100);
+	}
+}
+
+static void
+print_model(const char *name, const struct dfctx_model *m)
+{
+	if (!m->ok) {
+		printf("  %-8s the points do not determine the model\n", name);
+		return;
+	}
+	printf("  %-8s fixed %7.1f ns, TLB %6.2f ns/page, cache %6.2f ns/line;"
+	    " %d of %d totals within 10%%, worst error %.1f%%\n", name,
+	    m->fixed, m->tlb, m->line, m->within, m->points, m->worst);
+}
+
+/* The switch cost of the points at `pages` of sweep `sweep`, or -1. */
+static double
+cost_at(const struct dfctx_point *pts, int n, const char *sweep,
+    enum dfctx_kind kind, size_t pages)
+{
+	int i;
+
+	for (i = 0; i < n; ++i)
+		if (strcmp(pts[i].sweep, sweep) == 0 && pts[i].kind == kind &&
+		    pts[i].touch.pages == pages)
+			return (pts[i].total - pts[i].base);
+	return (-1);
+}
+
+static void
+print_savings(const struct dfctx_point *pts, int n)
+{
+	double thr, proc;
+	int i;
+
+	printf("one address space (threads, each with its own part of the "
+	    "memory, as segmentation would partition it) vs two (processes):\n");
+	for (i = 0; i < n; ++i) {
+		if (pts[i].kind != DFCTX_THREAD ||
+		    strcmp(pts[i].sweep, "cache") == 0)
+			continue;
+		thr = pts[i].total - pts[i].base;
+		proc = cost_at(pts, n, pts[i].sweep, DFCTX_PROCESS,
+		    pts[i].touch.pages);
+		if (proc < 0)
+			continue;
+		printf("  %4zu pages touched: thread %9.1f ns, process %9.1f ns:"
+		    " the address-space change costs %8.1f ns (%.0f%% of the "
+		    "process switch)\n", pts[i].touch.pages, thr, proc,
+		    proc - thr, proc > 0 ? (proc - thr) / proc * 100 : 0);
+	}
+}
+
+static FILE *
+open_out(const char *dir, const char *name, char *path, size_t len)
+{
+	snprintf(path, len, "%s/%s", dir, name);
+	return (fopen(path, "w"));
+}
+
+/* The data file: one block per sweep and kind, for gnuplot's index. */
+static int
+write_data(const char *dir, const struct dfctx_point *pts, int n)
+{
+	static const char *const sweeps[] = { "tlb", "cache" };
+	char path[4096];
+	FILE *f;
+	int s, k, i;
+
+	f = open_out(dir, "dfctx.dat", path, sizeof(path));
+	if (f == NULL)
+		return (-1);
+	fprintf(f, "# sweep kind pages lines set_kib total_ns base_ns "
+	    "switch_ns model_switch_ns\n");
+	for (s = 0; s < 2; ++s) {
+		for (k = 0; k < 2; ++k) {
+			fprintf(f, "# %s %s\n", sweeps[s], kind_name(k));
+			for (i = 0; i < n; ++i) {
+				if (pts[i].kind != (enum dfctx_kind)k ||
+				    (strcmp(pts[i].sweep, sweeps[s]) != 0 &&
+				    strcmp(pts[i].sweep, "direct") != 0))
+					continue;
+				fprintf(f, "%s %s %zu %zu %zu %.1f %.1f %.1f %.1f\n",
+				    pts[i].sweep, kind_name(k), pts[i].touch.pages,
+				    pts[i].touch.lines,
+				    pts[i].touch.pages * DFCTX_PAGE / 1024,
+				    pts[i].total, pts[i].base,
+				    pts[i].total - pts[i].base,
+				    pts[i].model - pts[i].base);
+			}
+			fprintf(f, "\n\n");
+		}
+	}
+	return (fclose(f));
+}
+
+static int
+write_script(const char *dir, const struct dfctx_model *thr,
+    const struct dfctx_model *proc)
+{
+	char path[4096];
+	FILE *f;
+
+	f = open_out(dir, "dfctx.gp", path, sizeof(path));
+	if (f == NULL)
+		return (-1);
+	fprintf(f,
+	    "# Written by dfctx: gnuplot dfctx.gp draws dfctx.svg.\n"
+	    "set terminal svg size 1100,450 dynamic font 'sans,11'\n"
+	    "set output 'dfctx.svg'\n"
+	    "set multiplot layout 1,2 title 'Cost of a context switch "
+	    "(dfctx): measured points, fitted model lines'\n"
+	    "set logscale xy\n"
+	    "set grid\n"
+	    "set key top left\n"
+	    "set ylabel 'ns per switch (less the same loop without a switch)'\n"
+	    "tf=%.3f; tt=%.4f; tl=%.4f\n"
+	    "pf=%.3f; pt=%.4f; pl=%.4f\n"
+	    "set title 'TLB: after each switch, one line in each of N pages'\n"
+	    "set xlabel 'pages touched per switch'\n"
+	    "plot [1:4096] 'dfctx.dat' index 0 using ($3>0?$3:1/0):8 "
+	    "with points pt 7 lc rgb '#1f77b4' title 'threads (one address "
+	    "space)', \\\n"
+	    "     'dfctx.dat' index 1 using ($3>0?$3:1/0):8 with points pt 5 "
+	    "lc rgb '#d62728' title 'processes', \\\n"
+	    "     tf+tt*x+tl*x with lines lc rgb '#1f77b4' notitle, \\\n"
+	    "     pf+pt*x+pl*x with lines lc rgb '#d62728' notitle\n"
+	    "set title 'Cache: after each switch, every line of the working "
+	    "set'\n"
+	    "set xlabel 'working set per party (KiB)'\n"
+	    "plot [4:32768] 'dfctx.dat' index 2 using ($5>0?$5:1/0):8 "
+	    "with points pt 7 lc rgb '#1f77b4' title 'threads', \\\n"
+	    "     'dfctx.dat' index 3 using ($5>0?$5:1/0):8 with points pt 5 "
+	    "lc rgb '#d62728' title 'processes', \\\n"
+	    "     tf+tt*x/4+tl*x*16 with lines lc rgb '#1f77b4' notitle, \\\n"
+	    "     pf+pt*x/4+pl*x*16 with lines lc rgb '#d62728' notitle\n"
+	    "unset multiplot\n",
+	    thr->fixed, thr->tlb, thr->line, proc->fixed, proc->tlb,
+	    proc->line);
+	return (fclose(f));
+}
+
+/* Run gnuplot in dir; 0 when it drew the plot, 1 when it is absent. */
+static int
+draw(const char *dir)
+{
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	if (pid == 0) {
+		if (chdir(dir) != 0)
+			_exit(126);
+		execlp("gnuplot", "gnuplot", "dfctx.gp", (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return (-1);
+	if (WEXITSTATUS(status) == 127)
+		return (1);
+	return (WEXITSTATUS(status) == 0 ? 0 : -1);
+}
+
+int
+dfctx_report(const struct dfctx_options *o, const struct dfctx_point *pts,
+    int n, const struct dfctx_model *thr, const struct dfctx_model *proc)
+{
+	int drawn;
+
+	print_table(pts, n);
+	printf("model: switch cost = fixed + TLB x pages + cache x lines "
+	    "(total = base + switch cost)\n");
+	print_model("thread", thr);
+	print_model("process", proc);
+	if (thr->ok && proc->ok)
+		printf("  address-space change: %+.1f ns fixed, %+.2f ns per "
+		    "page (process less thread)\n", proc->fixed - thr->fixed,
+		    proc->tlb - thr->tlb);
+	print_savings(pts, n);
+	if (write_data(o->outdir, pts, n) != 0 ||
+	    write_script(o->outdir, thr, proc) != 0) {
+		fprintf(stderr, "dfctx: cannot write into %s\n", o->outdir);
+		return (-1);
+	}
+	drawn = draw(o->outdir);
+	if (drawn == 1)
+		printf("plot: skipped: gnuplot is not installed; %s/dfctx.gp "
+		    "draws it from %s/dfctx.dat\n", o->outdir, o->outdir);
+	else if (drawn == 0)
+		printf("plot: %s/dfctx.svg\n", o->outdir);
+	else {
+		fprintf(stderr, "dfctx: gnuplot failed on %s/dfctx.gp\n",
+		    o->outdir);
+		return (-1);
+	}
+	return (0);
+}

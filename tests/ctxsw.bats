@@ -1,0 +1,614 @@
+#!/usr/bin/env bats
+# The ctxsw family: golden output, the generated C compiled (host and
+# -m32), the assembly probes run from an assembly harness (they record
+# what they should and preserve every register), the decoder on a
+# recorded dump (golden) and fuzzed under ASan+UBSan, every error path,
+# the overlay's anchored edits that put the probes into DragonFly's
+# switch path, dfctx on a short sweep, and the kernel build check.
+
+load lib/common
+load lib/kcheck
+
+CTXSW_DEF=$DFGEN_TOP/sys-overlays/sys/dfgen/ctxsw/ctxsw.def
+HARNESS_DEF=$FIXTURES/ctxsw/harness.def
+DFCTX_SRC=$DFGEN_TOP/sys-overlays/usr.bin/dfctx
+PMC_C=$DFGEN_TOP/sys-overlays/sys/dfgen/ctxsw/dfgen_pmc.c
+
+setup() {
+	OUT=$BATS_TEST_TMPDIR/out
+}
+
+require_x86_64() {
+	[ "$(uname -m)" = x86_64 ] || skip "the assembly probes are x86_64"
+}
+
+# The harness: harness.def's probes run from harness.S and harness.c.
+build_harness() {
+	dfgen ctxsw -o "$OUT" "$HARNESS_DEF"
+	cc_host "$OUT/harness" -I"$OUT" "$FIXTURES/ctxsw/harness.c" \
+	    "$FIXTURES/ctxsw/harness.S" "$OUT/harness_probes.c" \
+	    "$OUT/harness_decode.c" "$PMC_C"
+}
+
+# dfctx, built on the host against the shipped definition.
+build_dfctx() {
+	dfgen ctxsw -o "$OUT" "$CTXSW_DEF"
+	cc_host "$OUT/dfctx" -O2 -I"$OUT" "$DFCTX_SRC"/*.c \
+	    "$OUT/ctxsw_decode.c" -lm -lpthread
+}
+
+@test "ctxsw: the shipped probes match their golden output" {
+	run dfgen ctxsw -o "$OUT" "$CTXSW_DEF"
+	assert_success
+	assert_output ""
+	for f in ctxsw.h ctxsw_asm.h ctxsw_probes.c ctxsw_decode.c; do
+		assert_golden "$OUT/$f" "ctxsw/$f"
+	done
+}
+
+@test "ctxsw: every kind of probe matches its golden output" {
+	dfgen ctxsw -o "$OUT" "$HARNESS_DEF"
+	for f in harness.h harness_asm.h harness_probes.c harness_decode.c; do
+		assert_golden "$OUT/$f" "ctxsw/$f"
+	done
+}
+
+@test "ctxsw: --list-outputs names four files and reads nothing" {
+	run dfgen ctxsw --list-outputs -o "$OUT" "$BATS_TEST_TMPDIR/none.def"
+	assert_success
+	assert_output "$OUT/none.h
+$OUT/none_asm.h
+$OUT/none_probes.c
+$OUT/none_decode.c"
+}
+
+@test "ctxsw: output is deterministic and written only when it changes" {
+	dfgen ctxsw -o "$OUT" "$CTXSW_DEF"
+	cp -a "$OUT" "$BATS_TEST_TMPDIR/first"
+	age "$OUT"/*
+	local before
+	before=$(mtime "$OUT/ctxsw_asm.h")
+	run dfgen ctxsw -v -o "$OUT" "$CTXSW_DEF"
+	assert_success
+	assert_output ""
+	assert_equal "$(mtime "$OUT/ctxsw_asm.h")" "$before"
+	diff -r "$BATS_TEST_TMPDIR/first" "$OUT"
+}
+
+@test "ctxsw: the generated C compiles with -Werror, host and -m32" {
+	for def in "$CTXSW_DEF" "$HARNESS_DEF"; do
+		dfgen ctxsw -o "$OUT" "$def"
+	done
+	for f in ctxsw_probes.c ctxsw_decode.c harness_probes.c \
+	    harness_decode.c "$PMC_C"; do
+		case $f in /*) ;; *) f=$OUT/$f ;; esac
+		cc_host "$OUT/x.o" -c -I"$OUT" "$f"
+	done
+	require_m32
+	for f in ctxsw_probes.c ctxsw_decode.c harness_probes.c \
+	    harness_decode.c "$PMC_C"; do
+		case $f in /*) ;; *) f=$OUT/$f ;; esac
+		cc_m32 "$OUT/x.o" -c -I"$OUT" "$f"
+	done
+}
+
+@test "ctxsw: a definition without counters or histograms compiles and runs" {
+	dfgen ctxsw -o "$OUT" "$FIXTURES/ctxsw/minimal.def"
+	! grep -q 'rdpmc\|pmc_ready\|cs_hist\|_bucket' "$OUT/minimal.h" \
+	    "$OUT/minimal_probes.c" ||
+	    fail "counter or histogram code without counters or histograms"
+	cat > "$OUT/t.c" <<-'EOF'
+	#include <stdio.h>
+	#include "minimal.h"
+	static struct mini_area a;
+	int
+	main(void)
+	{
+		mini_area[0] = &a;
+		mini_probe_enter();
+		mini_probe_enter();
+		printf("%llu %u %s\n", (unsigned long long)a.ca_stats.cs_head,
+		    a.ca_ring[1].cr_point, mini_probe_name(a.ca_ring[1].cr_point));
+		return (0);
+	}
+	EOF
+	cc_host "$OUT/t" -I"$OUT" "$OUT/t.c" "$OUT/minimal_probes.c" \
+	    "$OUT/minimal_decode.c"
+	run "$OUT/t"
+	assert_success
+	assert_output "2 0 enter"
+	require_m32
+	cc_m32 "$OUT/t32" -I"$OUT" "$OUT/t.c" "$OUT/minimal_probes.c" \
+	    "$OUT/minimal_decode.c"
+	run "$OUT/t32"
+	assert_output "2 0 enter"
+}
+
+@test "ctxsw: the assembly probes record what they should and preserve every register" {
+	require_x86_64
+	build_harness
+	run "$OUT/harness" "$OUT/dump.bin"
+	assert_success
+	assert_output "harness: all checks passed"
+}
+
+@test "ctxsw: the harness catches a probe that loses a register or the flags" {
+	require_x86_64
+	dfgen ctxsw -o "$OUT" "$HARNESS_DEF"
+	# One probe without its last pop of %rsi: the harness must see it.
+	sed -i '0,/popq %rsi ; /s/popq %rsi ; //' "$OUT/harness_asm.h"
+	sed -i '0,/pushq %rsi ; /s/pushq %rsi ; //' "$OUT/harness_asm.h"
+	cc_host "$OUT/broken" -I"$OUT" "$FIXTURES/ctxsw/harness.c" \
+	    "$FIXTURES/ctxsw/harness.S" "$OUT/harness_probes.c" \
+	    "$OUT/harness_decode.c" "$PMC_C"
+	run "$OUT/broken"
+	assert_failure
+	assert_output --partial "a_tsc: %rsi is"
+	# A 'flags: preserve' probe that does not restore them.
+	dfgen ctxsw -o "$OUT" "$HARNESS_DEF"
+	sed -i '0,/ popfq ;/s/ popfq ;/ addq $(8), %rsp ;/' "$OUT/harness_asm.h"
+	cc_host "$OUT/broken" -I"$OUT" "$FIXTURES/ctxsw/harness.c" \
+	    "$FIXTURES/ctxsw/harness.S" "$OUT/harness_probes.c" \
+	    "$OUT/harness_decode.c" "$PMC_C"
+	run "$OUT/broken"
+	assert_failure
+	assert_output --partial "a_tscp: flags"
+}
+
+@test "ctxsw: the counters' CPUID check agrees with the CPU's flags" {
+	require_x86_64
+	build_harness
+	cat > "$OUT/pmc.c" <<-'EOF'
+	#include <stdio.h>
+	#include "harness.h"
+	int
+	main(void)
+	{
+		printf("%d\n", hx_pmc_supported());
+		return (0);
+	}
+	EOF
+	cc_host "$OUT/pmc" -I"$OUT" "$OUT/pmc.c" "$OUT/harness_probes.c" "$PMC_C"
+	run "$OUT/pmc"
+	assert_success
+	# Fixed counter 1 needs architectural perfmon v2: no arch_perfmon,
+	# no counters.
+	if ! grep -qw arch_perfmon /proc/cpuinfo; then
+		assert_output 0
+	else
+		assert_output --regexp '^[01]$'
+	fi
+}
+
+@test "ctxsw: dfctx decode prints a recorded dump (golden)" {
+	build_dfctx
+	cc_host "$OUT/record" -I"$OUT" "$FIXTURES/ctxsw/record.c" \
+	    "$OUT/ctxsw_probes.c" "$PMC_C"
+	"$OUT/record" "$OUT/rec.bin"
+	cd "$OUT"
+	run ./dfctx decode rec.bin
+	assert_success
+	echo "$output" > "$OUT/decode.txt"
+	assert_golden "$OUT/decode.txt" ctxsw/decode.txt
+}
+
+@test "ctxsw: the shipped probes, run in a switch's order, decode into its steps" {
+	require_x86_64
+	build_dfctx
+	cc_host "$OUT/shipped" -I"$OUT" "$FIXTURES/ctxsw/shipped.c" \
+	    "$FIXTURES/ctxsw/shipped.S" "$OUT/ctxsw_probes.c" "$PMC_C"
+	"$OUT/shipped" "$OUT/shipped.bin"
+	run "$OUT/dfctx" decode "$OUT/shipped.bin"
+	assert_success
+	assert_line "cpu 2: 12 records written, 12 kept"
+	assert_line "cpu 0: 0 records written, 0 kept"
+	assert_line --regexp '^  histogram switch_time \(cycles\):( 2\^[0-9]+: [123])+$'
+	assert_line --regexp '^    switch_out     -> heavy_switch        3 +[0-9.]+$'
+	assert_line --regexp '^    heavy_switch   -> heavy_restore       3 +[0-9.]+$'
+	assert_line --regexp '^    heavy_restore  -> switch_in           3 +[0-9.]+$'
+	assert_line --regexp '^    switch_in      -> switch_out          2 +[0-9.]+$'
+	# Each record names the thread that ran: the old one up to the
+	# stack switch, the new one from the restore on.
+	local threads
+	threads=$(awk '$3 == "tsc" { for (i = 4; i < NF; i++)
+		if ($i == "thread") print $2, $(i + 1) }' <<< "$output" | sort -u)
+	[ "$(wc -l <<< "$threads")" = 4 ] || fail "threads: $threads"
+	local out_td sw_td rs_td in_td
+	out_td=$(awk '$1 == "switch_out" { print $2 }' <<< "$threads")
+	sw_td=$(awk '$1 == "heavy_switch" { print $2 }' <<< "$threads")
+	rs_td=$(awk '$1 == "heavy_restore" { print $2 }' <<< "$threads")
+	in_td=$(awk '$1 == "switch_in" { print $2 }' <<< "$threads")
+	assert_equal "$sw_td" "$out_td"
+	assert_equal "$rs_td" "$in_td"
+	[ "$out_td" != "$in_td" ] || fail "one thread on both sides: $out_td"
+}
+
+@test "ctxsw: dfctx decode refuses damaged dumps with a reason" {
+	build_dfctx
+	cc_host "$OUT/record" -I"$OUT" "$FIXTURES/ctxsw/record.c" \
+	    "$OUT/ctxsw_probes.c" "$PMC_C"
+	"$OUT/record" "$OUT/rec.bin"
+	head -c 100000 "$OUT/rec.bin" > "$OUT/short.bin"
+	run "$OUT/dfctx" decode "$OUT/short.bin"
+	assert_failure 1
+	assert_output "dfctx: $OUT/short.bin: size does not match the header"
+	printf 'garbage, not a dump of anything at all' > "$OUT/bad.bin"
+	run "$OUT/dfctx" decode "$OUT/bad.bin"
+	assert_failure 1
+	assert_output "dfctx: $OUT/bad.bin: not a ctxsw dump (bad magic)"
+	run "$OUT/dfctx" decode "$OUT/missing.bin"
+	assert_failure 1
+	assert_output "dfctx: $OUT/missing.bin: No such file or directory"
+	# A dump of other probes (harness.def) is not read as ctxsw's.
+	require_x86_64
+	build_harness
+	"$OUT/harness" "$OUT/hx.bin"
+	run "$OUT/dfctx" decode "$OUT/hx.bin"
+	assert_failure 1
+	assert_output "dfctx: $OUT/hx.bin: made from another definition of the probes"
+}
+
+@test "ctxsw: the decoder survives fuzzed dumps under ASan and UBSan" {
+	dfgen ctxsw -o "$OUT" "$HARNESS_DEF"
+	cc $CWARN -g -O1 -fsanitize=address,undefined \
+	    -fno-sanitize-recover=all -I"$DFGEN_TOP/sys-overlays/sys" \
+	    -I"$OUT" -o "$OUT/fuzz" "$FIXTURES/ctxsw/fuzz_decode.c" \
+	    "$OUT/harness_probes.c" "$OUT/harness_decode.c" "$PMC_C" ||
+	    skip "no ASan/UBSan runtime"
+	for seed in 1 77 4242; do
+		run "$OUT/fuzz" "$seed" 20000
+		assert_success
+		assert_output --regexp '^fuzz_decode: 20000 inputs, [0-9]+ accepted'
+	done
+}
+
+@test "ctxsw: every error in a definition is reported at its place" {
+	local d=$FIXTURES/ctxsw/errors n=0
+	cd "$d"
+	for def in *.def; do
+		run dfgen ctxsw -o "$OUT" "$def"
+		assert_failure 1
+		assert_equal "$output" "$(cat "${def%.def}.err")"
+		n=$((n + 1))
+	done
+	[ "$n" -ge 26 ] || fail "only $n error fixtures"
+	[ ! -e "$OUT" ] || fail "a failed run wrote $OUT"
+}
+
+# -- dfctx ---------------------------------------------------------------
+
+# The model line of dfctx's output for kind $1: "fixed TLB cache".
+model_of() {
+	awk -v k="$1" '$1 == k && $2 == "fixed" {
+		gsub(/,/, ""); print $3, $6, $9 }' "$2"
+}
+
+@test "ctxsw: dfctx on a short sweep: a sane model, a table and a plot" {
+	build_dfctx
+	local try ok=0 thr proc
+	# Costs are times: on a machine shared with other work one short
+	# sweep can be disturbed, so three are allowed.
+	for try in 1 2 3; do
+		"$OUT/dfctx" -q -o "$OUT" > "$OUT/run.txt"
+		thr=$(awk '$1 == "direct" && $2 == "thread" { print $8 }' "$OUT/run.txt")
+		proc=$(awk '$1 == "direct" && $2 == "process" { print $8 }' "$OUT/run.txt")
+		if awk -v t="$thr" -v p="$proc" 'BEGIN { exit !(t > 0 && p >= t) }'; then
+			ok=1
+			break
+		fi
+	done
+	cat "$OUT/run.txt"
+	if [ "$ok" != 1 ]; then
+		# Only a machine busy with other work excuses it.
+		local load
+		load=$(cut -d' ' -f1 /proc/loadavg)
+		awk -v l="$load" -v n="$(nproc)" 'BEGIN { exit !(l >= n) }' &&
+		    skip "load average $load on $(nproc) CPUs: too busy to compare switch times"
+		fail "no sweep of three had 0 < thread <= process ($thr, $proc)"
+	fi
+	# Every point measured, the model fitted with a positive fixed cost.
+	assert_equal "$(grep -cE '^(direct|tlb|cache) +(thread|process) ' "$OUT/run.txt")" 12
+	read -r f _ _ <<< "$(model_of thread "$OUT/run.txt")"
+	awk -v f="$f" 'BEGIN { exit !(f > 0) }' || fail "thread fixed cost $f"
+	read -r f _ _ <<< "$(model_of process "$OUT/run.txt")"
+	awk -v f="$f" 'BEGIN { exit !(f > 0) }' || fail "process fixed cost $f"
+	grep -q '^  address-space change: ' "$OUT/run.txt"
+	grep -qE '^(counters: skipped: .+|counters, thread switch.*)$' "$OUT/run.txt"
+	# Both plots start at the direct points: 12 points, 14 lines.
+	assert_equal "$(grep -cvE '^(#|$)' "$OUT/dfctx.dat")" 14
+	grep -q "^set output 'dfctx.svg'$" "$OUT/dfctx.gp"
+	if command -v gnuplot >/dev/null; then
+		grep -q '^plot: '"$OUT"'/dfctx.svg$' "$OUT/run.txt"
+		head -c 300 "$OUT/dfctx.svg" | grep -q '<svg'
+	else
+		grep -q '^plot: skipped: gnuplot is not installed; ' "$OUT/run.txt"
+	fi
+}
+
+@test "ctxsw: dfctx bad usage exits 2" {
+	build_dfctx
+	run "$OUT/dfctx" -x
+	assert_failure 2
+	assert_output --partial "usage: dfctx"
+	run "$OUT/dfctx" extra
+	assert_failure 2
+}
+
+# -- the overlay's anchored edits -----------------------------------------
+
+# A small dfgen top with an edit of the test tree's sys/kern/kern_foo.c.
+make_edit_top() {
+	local top=$1
+	mkdir -p "$top/sys-overlays/sys/dfgen/probe" "$top/mk" "$top/kconf"
+	printf '/* a runtime file */\n' > "$top/sys-overlays/sys/dfgen/probe/probe.c"
+	cat > "$top/sys-overlays/sys/dfgen/probe/kern_foo.edit" <<-'EOF'
+	# Probes in kern_foo.c.
+	edit kern_foo file: "sys/kern/kern_foo.c" {
+		insert header after: "#include <sys/kfoo.h>" {
+			line = "#include \"opt_probe.h\"";
+		}
+		insert count before: "return (++foo_calls);" {
+			line = "#ifdef PROBE";
+			line = "\tprobe_count();";
+			line = "#endif";
+		}
+	}
+	EOF
+}
+
+edit_overlay() {
+	dfgen overlay --dfgen-top "$TOP" "$@"
+}
+
+edit_setup() {
+	TREE=$BATS_TEST_TMPDIR/tree
+	TOP=$BATS_TEST_TMPDIR/top
+	cp -R "$FIXTURES/tree" "$TREE"
+	cp -a "$TREE" "$BATS_TEST_TMPDIR/pristine"
+	make_edit_top "$TOP"
+}
+
+@test "ctxsw: overlay edit: inserts at the anchors, once, and --check agrees" {
+	edit_setup
+	run edit_overlay --dry-run "$TREE"
+	assert_success
+	assert_line "edit sys/kern/kern_foo.c"
+	run edit_overlay "$TREE"
+	assert_success
+	assert_output ""
+	run diff "$BATS_TEST_TMPDIR/pristine/sys/kern/kern_foo.c" "$TREE/sys/kern/kern_foo.c"
+	assert_output '4a5
+> #include "opt_probe.h"
+10a12,14
+> #ifdef PROBE
+> 	probe_count();
+> #endif'
+	run grep -c '^edit done [0-9a-f]\{64\} 0[0-7]\{3\} [0-9a-f]\{64\} - sys/kern/kern_foo.c$' \
+	    "$TREE/.dfgen-overlay/manifest"
+	assert_output 1
+	cp "$TREE/sys/kern/kern_foo.c" "$BATS_TEST_TMPDIR/once.c"
+	run edit_overlay "$TREE"
+	assert_success
+	assert_output "dfgen overlay: $TREE already matches the overlay"
+	cmp "$BATS_TEST_TMPDIR/once.c" "$TREE/sys/kern/kern_foo.c"
+	run edit_overlay --check "$TREE"
+	assert_success
+	assert_output "dfgen overlay: $TREE matches the overlay"
+}
+
+@test "ctxsw: overlay edit: revert is byte-identical, also after an update" {
+	edit_setup
+	edit_overlay "$TREE"
+	# The description changes: the file is edited again from its original.
+	sed -i 's/probe_count();/probe_count(1);/' "$TOP/sys-overlays/sys/dfgen/probe/kern_foo.edit"
+	run edit_overlay --check "$TREE"
+	assert_failure 1
+	assert_line "differs sys/kern/kern_foo.c: out of date"
+	run edit_overlay -v "$TREE"
+	assert_success
+	assert_line "edit sys/kern/kern_foo.c"
+	run grep -c 'probe_count' "$TREE/sys/kern/kern_foo.c"
+	assert_output 1
+	grep -q 'probe_count(1);' "$TREE/sys/kern/kern_foo.c"
+	run edit_overlay --revert "$TREE"
+	assert_success
+	diff -r "$BATS_TEST_TMPDIR/pristine" "$TREE"
+	assert_equal "$(stat -c %a "$TREE/sys/kern/kern_foo.c")" \
+	    "$(stat -c %a "$BATS_TEST_TMPDIR/pristine/sys/kern/kern_foo.c")"
+}
+
+@test "ctxsw: overlay edit: refuses to touch an edited file someone changed" {
+	edit_setup
+	edit_overlay "$TREE"
+	echo '/* mine */' >> "$TREE/sys/kern/kern_foo.c"
+	cp "$TREE/sys/kern/kern_foo.c" "$BATS_TEST_TMPDIR/mine.c"
+	run edit_overlay --revert "$TREE"
+	assert_failure 1
+	assert_line --index 0 "$TREE/sys/kern/kern_foo.c: error: changed since the overlay installed it, so dfgen overlay will not revert it; save your version elsewhere and put back the original from .dfgen-overlay/orig/sys/kern/kern_foo.c, then run again"
+	cmp "$BATS_TEST_TMPDIR/mine.c" "$TREE/sys/kern/kern_foo.c"
+}
+
+@test "ctxsw: overlay edit: an anchor that matches no line or two refuses the run" {
+	edit_setup
+	local edit=$TOP/sys-overlays/sys/dfgen/probe/kern_foo.edit
+	sed -i 's/return (++foo_calls);/return (foo_calls++);/' "$edit"
+	run edit_overlay "$TREE"
+	assert_failure 1
+	assert_output "$edit:6:14: error: anchor of insert 'count' matches no line of sys/kern/kern_foo.c
+insert count before: \"return (foo_calls++);\" {
+             ^"
+	diff -r "$BATS_TEST_TMPDIR/pristine" "$TREE"
+	make_edit_top "$TOP"
+	printf 'int\nfoo_count2(void)\n{\n\treturn (++foo_calls);\n}\n' >> "$TREE/sys/kern/kern_foo.c"
+	run edit_overlay "$TREE"
+	assert_failure 1
+	assert_output "$edit:6:14: error: anchor of insert 'count' matches 2 lines of sys/kern/kern_foo.c (lines 11, 16); it must match one
+insert count before: \"return (++foo_calls);\" {
+             ^"
+	[ ! -e "$TREE/.dfgen-overlay" ] || fail "the refused run wrote a manifest"
+}
+
+@test "ctxsw: overlay edit: errors in a description, and a file the tree lacks" {
+	edit_setup
+	local edit=$TOP/sys-overlays/sys/dfgen/probe/kern_foo.edit
+	printf 'edit e file: "sys/kern/kern_foo.c" {\n\tinsert i after: "x", before: "y" { line = "z"; }\n}\n' > "$edit"
+	run edit_overlay "$TREE"
+	assert_failure 1
+	assert_line --index 0 "$edit:2:23: error: insert 'i' needs one of 'after:' or 'before:' (an anchor line)"
+	printf 'edit e file: "../etc/passwd" {\n\tinsert i after: "x" { line = "z"; }\n}\n' > "$edit"
+	run edit_overlay "$TREE"
+	assert_failure 1
+	assert_line --index 0 "$edit:1:8: error: '../etc/passwd' is not a path relative to SRCTOP"
+	printf 'edit e file: "sys/kern/kern_foo.c" {\n\tinsert i after: "x" { text = "z"; }\n}\n' > "$edit"
+	run edit_overlay "$TREE"
+	assert_failure 1
+	assert_line --index 0 "$edit:2:24: error: expected 'line = \"text\";'"
+	printf 'edit e file: "sys/kern/kern_foo.c" {\n\tinsert i after: "x" { line = "a\\nb"; }\n}\n' > "$edit"
+	run edit_overlay "$TREE"
+	assert_failure 1
+	assert_line --index 0 "$edit:2:31: error: a line cannot hold a newline; write one 'line' each"
+	printf 'edit e file: "sys/kern/kern_foo.c" {\n\tinsert i after: "x" { line = "a"; }\n\tinsert i before: "y" { line = "b"; }\n}\n' > "$edit"
+	run edit_overlay "$TREE"
+	assert_failure 1
+	assert_line --index 0 "$edit:3:9: error: insert 'i' is already in edit 'e'"
+	printf 'edit e file: "sys/kern/kern_foo.c" {\n\tinsert i after: "  " { line = "a"; }\n}\n' > "$edit"
+	run edit_overlay "$TREE"
+	assert_failure 1
+	assert_line --index 0 "$edit:2:11: error: an anchor is one non-blank line"
+	printf 'edit e file: "sys/kern/kern_foo.c" {\n\tinsert i after: "x" { }\n}\n' > "$edit"
+	run edit_overlay "$TREE"
+	assert_failure 1
+	assert_line --index 0 "$edit:2:9: error: insert 'i' has no lines"
+	printf 'edit e file: "sys/kern/kern_foo.c" { }\n' > "$edit"
+	run edit_overlay "$TREE"
+	assert_failure 1
+	assert_line --index 0 "$edit:1:6: error: edit 'e' has no inserts"
+	printf 'edit e {\n\tinsert i after: "x" { line = "a"; }\n}\n' > "$edit"
+	run edit_overlay "$TREE"
+	assert_failure 1
+	assert_line --index 0 "$edit:1:6: error: edit 'e' needs 'file:' (the file it edits, relative to SRCTOP)"
+	diff -r "$BATS_TEST_TMPDIR/pristine" "$TREE"
+	# A tree without the file gets the rest of the overlay, and a warning.
+	printf 'edit e file: "sys/kern/kern_none.c" {\n\tinsert i after: "x" { line = "a"; }\n}\n' > "$edit"
+	run edit_overlay "$TREE"
+	assert_success
+	assert_line --index 0 "$edit:1:6: warning: edit 'e' is skipped: the tree has no sys/kern/kern_none.c"
+	[ -f "$TREE/sys/dfgen/probe/probe.c" ]
+	[ ! -e "$TREE/sys/dfgen/probe/kern_foo.edit" ] || fail "a description was installed"
+}
+
+@test "ctxsw: overlay edit: a run killed at any step is finished or reverted byte for byte" {
+	edit_setup
+	local n=1 killed=$BATS_TEST_TMPDIR/killed clean=$BATS_TEST_TMPDIR/clean
+	cp -a "$TREE" "$clean"
+	edit_overlay "$clean"
+	while :; do
+		rm -rf "$killed" "$killed.2"
+		cp -a "$BATS_TEST_TMPDIR/pristine" "$killed"
+		run env DFGEN_OVERLAY_STOP_AFTER=$n "$PYTHON" \
+		    "$DFGEN_TOP/generators/dfgen" overlay --dfgen-top "$TOP" "$killed"
+		[ "$status" -eq 0 ] && break
+		[ "$status" -eq 9 ] || fail "stopped after $n steps: $status $output"
+		cp -a "$killed" "$killed.2"
+		run edit_overlay "$killed"
+		[ "$status" -eq 0 ] || fail "finishing after step $n: $output"
+		diff -r "$clean" "$killed" || fail "finished after step $n differs"
+		run edit_overlay --revert "$killed.2"
+		[ "$status" -eq 0 ] || fail "reverting after step $n: $output"
+		diff -r "$BATS_TEST_TMPDIR/pristine" "$killed.2" ||
+		    fail "reverted after step $n differs"
+		n=$((n + 1))
+	done
+	[ "$n" -gt 5 ] || fail "only $((n - 1)) steps"
+}
+
+@test "ctxsw: the record of a run names the m4 macros, so editing them regenerates" {
+	run dfgen ctxsw -o "$OUT" --record "$OUT/rec.mk" "$CTXSW_DEF"
+	assert_success
+	grep -q "templates/ctxsw/probe.m4" "$OUT/rec.mk"
+	grep -q "templates/ctxsw/asm.h.m4.j2" "$OUT/rec.mk"
+}
+
+@test "ctxsw: overlay: the shipped edits apply to the real tree and revert byte for byte" {
+	[ -n "${DFLY_SRC:-}" ] || skip "DFLY_SRC is not set (the top of a DragonFly source tree)"
+	local src=$BATS_TEST_TMPDIR/dfly
+	mkdir "$src"
+	cp -a "$DFLY_SRC/sys" "$src/sys"
+	run dfgen overlay --dry-run "$src"
+	assert_success
+	assert_line "edit sys/kern/lwkt_thread.c"
+	assert_line "edit sys/platform/pc64/x86_64/swtch.s"
+	dfgen overlay "$src"
+	run grep -c 'CTXSW_PROBES' "$src/sys/kern/lwkt_thread.c"
+	assert_output 3
+	run grep -c '^	CTXSW_ASM_' "$src/sys/platform/pc64/x86_64/swtch.s"
+	assert_output 4
+	dfgen overlay --revert "$src"
+	diff -r "$DFLY_SRC/sys" "$src/sys"
+}
+
+# -- the kernel -------------------------------------------------------------
+
+# kcheck_units TREE CONFIG UNIT...: compile the named units of the tree
+# (C files and assembly files) after a kcheck run made the object
+# directory; their stamps say ok or failed.
+kcheck_units() {
+	local tree=$1 conf=$2
+	shift 2
+	(cd "$DFGEN_TOP" && LC_ALL=C bmake -f mk/kernel-check.mk \
+	    PYTHON="$PYTHON" DFLY_SRC="$tree" KERNCONF="$conf" \
+	    KCHECK_OBJDIR="$BATS_TEST_TMPDIR/obj/kernel-check/${conf##*/}" \
+	    "${@/%/.ck}")
+}
+
+@test "ctxsw: the probes compile and assemble in a DragonFly kernel, and cost nothing when off" {
+	kcheck_require_tree
+	local T=$BATS_TEST_TMPDIR
+	kcheck_overlaid_tree "$T/src"
+	{
+		sed 's/^ident[[:space:]].*/ident\t\tCTXSW/' \
+		    "$DFLY_SRC/sys/config/X86_64_GENERIC"
+		printf 'options\t\tCTXSW_PROBES\n'
+	} > "$T/CTXSW"
+	sed 's/^ident[[:space:]].*/ident\t\tNOCTXSW/' \
+	    "$DFLY_SRC/sys/config/X86_64_GENERIC" > "$T/NOCTXSW"
+	# dfgen's own files with -Werror: the generated ctxsw_probes.c and
+	# ctxsw_decode.c, and dfgen_pmc.c.
+	run kcheck_own "$T/src" "$T/CTXSW"
+	assert_success
+	assert_output --partial "CC ctxsw_probes.c"
+	assert_output --partial "CC dfgen_pmc.c"
+	# lwkt_thread.c and swtch.s with the probes in.
+	local O=$T/obj/kernel-check/CTXSW
+	run kcheck_units "$T/src" "$T/CTXSW" lwkt_thread swtch
+	assert_success
+	assert_equal "$(cat "$O/lwkt_thread.ck") $(cat "$O/swtch.ck")" "ok ok"
+	nm "$O/lwkt_thread.o" | grep -q ' U ctxsw_area$'
+	run objdump -d "$O/swtch.o"
+	assert_success
+	local probes
+	probes=$(echo "$output" | grep -c 'rdtsc')
+	assert_equal "$probes" 4
+	# Off: the same objects as the tree without the overlay, but for
+	# the line numbers the inserted lines shift (__LINE__ in KKASSERT).
+	run kcheck_own "$T/src" "$T/NOCTXSW"
+	assert_success
+	run kcheck_units "$T/src" "$T/NOCTXSW" lwkt_thread swtch
+	assert_success
+	mkdir "$T/plain"
+	(cd "$DFGEN_TOP" && LC_ALL=C bmake -f mk/kernel-check.mk generate \
+	    PYTHON="$PYTHON" DFLY_SRC="$DFLY_SRC" KERNCONF="$T/NOCTXSW" \
+	    KCHECK_OBJDIR="$T/plain" >/dev/null 2>&1)
+	(cd "$DFGEN_TOP" && LC_ALL=C bmake -f mk/kernel-check.mk \
+	    PYTHON="$PYTHON" DFLY_SRC="$DFLY_SRC" KERNCONF="$T/NOCTXSW" \
+	    KCHECK_OBJDIR="$T/plain" lwkt_thread.ck swtch.ck >/dev/null 2>&1)
+	local off=$T/obj/kernel-check/NOCTXSW
+	! nm "$off/lwkt_thread.o" | grep -q ctxsw || fail "ctxsw in lwkt_thread.o when off"
+	cmp <(objdump -d "$off/swtch.o" | tail -n +3) \
+	    <(objdump -d "$T/plain/swtch.o" | tail -n +3)
+	# Mnemonics and operands but immediates, instruction by instruction.
+	cmp <(objdump -d --no-show-raw-insn "$off/lwkt_thread.o" | tail -n +3 |
+	    sed 's/\$0x[0-9a-f]*/$N/g') \
+	    <(objdump -d --no-show-raw-insn "$T/plain/lwkt_thread.o" | tail -n +3 |
+	    sed 's/\$0x[0-9a-f]*/$N/g')
+}
