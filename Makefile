@@ -23,8 +23,15 @@ _DFGEN_MKDIR!=	mkdir -p ${_DFGEN_OBJ}; echo
 .if !make(test) && !make(bench) && !make(overlay) && !make(kernel-check)
 DFGEN_KERNCONF=		${.CURDIR}/kconf/CODEGEN_EXAMPLE
 DFGEN_DEFS.consts=	${.CURDIR}/sys-overlays/sys/dfgen/consts/hammer2_consts.def
+DFGEN_DEFS.structs=	${.CURDIR}/sys-overlays/sys/dfgen/structs/hammer2_media.def \
+			${.CURDIR}/sys-overlays/sys/dfgen/structs/dmsg_media.def
 DFGEN_DEFS.vm=		${.CURDIR}/sys-overlays/sys/dfgen/vm/cbpf.def \
 			${.CURDIR}/sys-overlays/sys/dfgen/vm/xvm.def
+DFGEN_DEFS.ctxsw=	${.CURDIR}/sys-overlays/sys/dfgen/ctxsw/ctxsw.def
+# The syscalls libasyncsys runs on this host; its table calls the host's
+# own functions (--host).  A kernel build reads the tree's syscalls.master.
+DFGEN_DEFS.syscalls=	${.CURDIR}/sys-overlays/lib/libasyncsys/host.master
+DFGEN_FLAGS.syscalls=	--host
 .endif
 
 .include "${.CURDIR}/mk/dfgen.mk"

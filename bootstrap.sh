@@ -32,7 +32,8 @@ as_root() {
 
 APT_PACKAGES="bmake m4 make gcc libc6-dev python3 python3-jinja2
     python3-pycparser bats bats-support bats-assert bats-file
-    libpcap-dev liblua5.4-dev clang pkg-config"
+    libpcap-dev liblua5.4-dev clang pkg-config liburing-dev valgrind
+    makefs libtirpc-dev libprotobuf-c-dev protobuf-c-compiler gnuplot-nox"
 
 apt_missing() {
 	for p in "$@"; do
@@ -44,8 +45,17 @@ apt_missing() {
 install_apt() {
 	pkgs=$APT_PACKAGES
 	# 32-bit builds of the generated C (-m32) need the multilib compiler.
+	# Big-endian runs of the structs tests: clang --target=s390x-linux-gnu
+	# with Debian's s390x libc and libgcc, under qemu.  Not the package
+	# gcc-s390x-linux-gnu: it conflicts with gcc-multilib.
 	case $(dpkg --print-architecture) in
-	amd64) pkgs="$pkgs gcc-multilib" ;;
+	amd64)
+		pkgs="$pkgs gcc-multilib"
+		v=$(apt-cache depends gcc 2>/dev/null |
+		    sed -n 's/^ *Depends: gcc-\([0-9][0-9]*\)$/\1/p' | head -n 1)
+		pkgs="$pkgs qemu-user binutils-s390x-linux-gnu
+		    libc6-dev-s390x-cross${v:+ libgcc-$v-dev-s390x-cross}"
+		;;
 	esac
 	# shellcheck disable=SC2086
 	missing=$(apt_missing $pkgs)

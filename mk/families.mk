@@ -17,8 +17,17 @@
 DFGEN_FAMILIES+=	consts
 DFGEN_OPTION.consts=
 
+DFGEN_FAMILIES+=	structs
+DFGEN_OPTION.structs=	CODEGEN_STRUCTS
+
 DFGEN_FAMILIES+=	vm
 DFGEN_OPTION.vm=	KERNEL_VM
+
+DFGEN_FAMILIES+=	syscalls
+DFGEN_OPTION.syscalls=	ASYNC_SYSCALLS
+
+DFGEN_FAMILIES+=	ctxsw
+DFGEN_OPTION.ctxsw=	CTXSW_PROBES
 
 # -- Tree generators ----------------------------------------------------
 #
@@ -82,10 +91,15 @@ DFGEN_TREEGEN_SCRIPT.acpi_quirks=	tools/acpi_quirks2h.awk
 DFGEN_TREEGEN_INPUTS.acpi_quirks=	dev/acpica/acpi_quirks
 DFGEN_TREEGEN_OUTPUTS.acpi_quirks=	acpi_quirks.h
 
-# syscalls.master: its declaration arrives with `dfgen syscalls --classic`
-# (the syscalls family's issue).  Until then the syscall tables the tree
-# commits (kern/init_sysent.c, sys/sysproto.h, sys/sysunion.h, ...) are
-# compiled as they are.
+# The syscall tables of kern/syscalls.master: `dfgen syscalls --classic`
+# writes the six files kern/makesyscalls.sh writes (init_sysent.c,
+# syscalls.c, syscall.h, syscall.mk, sysproto.h, sysunion.h) with the same
+# content, without the script.  The kernel build compiles the copies the
+# tree commits, so nothing names this one by default; a consumer that
+# regenerates them (as `make sysent` does) names it in DFGEN_TREEGEN_RUN.
+DFGEN_TREEGENS+=		sysent
+DFGEN_TREEGEN_COMMAND.sysent=	syscalls --classic
+DFGEN_TREEGEN_INPUTS.sysent=	kern/syscalls.master
 
 # The forwarding headers of sys/conf/kern.fwd.mk come from make code, not
 # a script: dfgen writes them itself (DFGEN_TREEGEN_COMMAND: a dfgen

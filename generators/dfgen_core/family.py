@@ -57,6 +57,17 @@ class GeneratorFamily(Command):
     def model(self, unit, args):
         raise NotImplementedError
 
+    def load(self, path, args):
+        """Read one definition file; a family that reads a foreign
+        format (syscalls.master) returns its own reader's unit, which
+        names the files it read in `files`."""
+        return load(path, args.include_dirs)
+
+    def finish(self, template, text):
+        """The output of `template` from its rendered text: the text
+        itself, unless a family runs it through a tool (ctxsw: m4)."""
+        return text
+
     # -- the common run --------------------------------------------------
 
     def planned(self, args):
@@ -86,13 +97,13 @@ class GeneratorFamily(Command):
         renderer = Renderer("dfgen " + self.name)
         rendered, inputs = [], []
         for path, files in plan:
-            unit = load(path, args.include_dirs)
+            unit = self.load(path, args)
             inputs += unit.files
             model = self.model(unit, args)
             for out, template in files:
-                rendered.append((out, renderer.render(
+                rendered.append((out, self.finish(template, renderer.render(
                     template, path, m=model, stem=_stem(path),
-                    output=os.path.basename(out))))
+                    output=os.path.basename(out)))))
 
         os.makedirs(args.output_dir, exist_ok=True)
         report(args, commit(rendered), [out for out, _ in rendered],

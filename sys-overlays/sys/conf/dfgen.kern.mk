@@ -19,16 +19,33 @@ DFGEN_KCONF_FLAGS?=	--no-opt-headers
 
 # What each family generates for the kernel.
 DFGEN_DEFS.consts=	$S/dfgen/consts/hammer2_consts.def
+DFGEN_DEFS.structs=	$S/dfgen/structs/hammer2_media.def \
+			$S/dfgen/structs/dmsg_media.def
 DFGEN_DEFS.vm=		$S/dfgen/vm/cbpf.def $S/dfgen/vm/xvm.def
+DFGEN_DEFS.ctxsw=	$S/dfgen/ctxsw/ctxsw.def
+# ASYNC_SYSCALLS: the messages and dispatch table of the tree's own
+# syscalls (syscalls_async.h, syscalls_async_kern.c).
+DFGEN_DEFS.syscalls=	$S/kern/syscalls.master
 
 .include "${DFGEN_HOME}/mk/dfgen.mk"
 
 # Generated sources that families link into the kernel.
 DFGEN_KERNEL_OBJS?=
+.if !empty(DFGEN_ENABLED:Mstructs)
+DFGEN_KERNEL_OBJS+=	hammer2_media.o dmsg_media.o
+.endif
 .if !empty(DFGEN_ENABLED:Mvm)
 .for _vm in cbpf xvm
 DFGEN_KERNEL_OBJS+=	${_vm}_tables.o ${_vm}_verify.o ${_vm}_interp.o ${_vm}_asm.o
 .endfor
+.endif
+.if !empty(DFGEN_ENABLED:Msyscalls)
+DFGEN_KERNEL_OBJS+=	syscalls_async_kern.o
+.endif
+.if !empty(DFGEN_ENABLED:Mctxsw)
+# The probes' areas and sysctl; ctxsw.h and ctxsw_asm.h are included by
+# kern/lwkt_thread.c and platform/pc64/x86_64/swtch.s (the overlay's edits).
+DFGEN_KERNEL_OBJS+=	ctxsw_probes.o
 .endif
 OBJS+=			${DFGEN_KERNEL_OBJS}
 ${FULLKERNEL}:		${DFGEN_KERNEL_OBJS}
