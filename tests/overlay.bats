@@ -545,13 +545,15 @@ finish_or_revert() {
 	run env MAKEOBJDIR="$build" PYTHON="$PYTHON" bmake generate
 	assert_success
 	assert_line "GEN hammer2_consts.h"
-	assert_line "dfgen: 1 of 1 definition files generated in $build"
+	assert_line "GEN hammer2_media.c"
+	assert_line "dfgen: 3 of 3 definition files generated in $build"
 	run cat "$build/dfgen-kconf.mk"
 	assert_line "DFGEN_KERNEL_OPTIONS=	CODEGEN_STRUCTS"
 	# config(8) wrote the opt headers; the hook leaves them alone.
 	assert_file_not_exist "$build/opt_inet.h"
 	# What it generated compiles with the compat header the overlay put in.
 	cc $CWARN -I"$TREE/sys" -I. -fsyntax-only hammer2_consts_names.c
+	cc $CWARN -I"$TREE/sys" -I. -fsyntax-only hammer2_media.c
 	run env MAKEOBJDIR="$build" PYTHON="$PYTHON" bmake generate
-	assert_output "dfgen: all 2 files up to date in $build"
+	assert_output "dfgen: all 6 files up to date in $build"
 }
