@@ -172,6 +172,12 @@ class Field:
                 DYN: "bswap", HOST: "0"}[self.order]
 
     @property
+    def tail_checked(self):
+        """Its length field can say more than the array holds."""
+        by = self.tail.by.type
+        return (1 << by.bits("lp64")) - 1 > self.tail_limit
+
+    @property
     def tail_limit(self):
         """The most its length field may say: the array's capacity, in
         bytes or elements as the field counts."""
@@ -214,7 +220,7 @@ class Field:
         if self.is_struct:
             return self.type.validates
         return bool(self.magic is not None or self.range_test or self.enum
-                    or self.tail or any(b.values and b.values.kind == "enum"
+                    or (self.tail and self.tail_checked) or any(b.values and b.values.kind == "enum"
                                         for b in self.bits))
 
     @property
@@ -331,7 +337,7 @@ class Struct:
     def swap_reads_host(self):
         """Its swap function reads the host-order structure: for union
         selectors, its own or a nested structure's."""
-        return bool(self.swap_groups()[1]) or any(
+        return any("s->" in u.select for u in self.swap_groups()[1]) or any(
             f.is_struct and f.needs_swap and f.type.swap_reads_host
             for f in self.fields + [m for u in self.unions
                                     for m in u.members])

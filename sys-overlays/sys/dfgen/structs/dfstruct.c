@@ -51,9 +51,10 @@ dfs_strerror(int code)
 
 /*
  * The CRC tables, computed by the preprocessor: entry n is n shifted
- * through eight rounds of the reflected polynomial.
+ * through eight rounds of the reflected polynomial.  Each round names
+ * its argument twice, not three times: 2^8 copies per entry, not 3^8.
  */
-#define	CRC_R(c, poly)	(((c) & 1) ? (((c) >> 1) ^ (poly)) : ((c) >> 1))
+#define	CRC_R(c, poly)	(((c) >> 1) ^ ((poly) & (0U - ((c) & 1))))
 #define	CRC_E(n, p)	CRC_R(CRC_R(CRC_R(CRC_R(CRC_R(CRC_R(CRC_R(	\
 			    CRC_R((uint32_t)(n), p), p), p), p), p), p), p), p)
 #define	CRC_4(n, p)	CRC_E(n, p), CRC_E((n) + 1, p), CRC_E((n) + 2, p), \
