@@ -156,10 +156,11 @@ class _Builder:
                     body=OPTIONAL)
         b = bind(type(stmt)(words, stmt.value, stmt.attrs, stmt.body,
                             stmt.loc), form, self.unit.consts)
-        if b.name in self.fields:
+        scope = self.fields if union is None else \
+            {m.name: m for m in union.members}
+        if b.name in scope:
             raise error(b.loc, "field '%s' is already defined" % b.name,
-                        (self.fields[b.name].loc,
-                         "previous definition is here"))
+                        (scope[b.name].loc, "previous definition is here"))
         dims, count = self._dims(b)
         order = b.attrs.get("order", self._default_order())
         f = Field(b.name, b.loc, ftype, dims, count, order,
@@ -173,6 +174,7 @@ class _Builder:
                 raise error(b.loc, "union member '%s' needs 'when:', the "
                             "selector's value that chooses it" % b.name)
             f.when = b.attrs["when"]
+            return f
         self.fields[b.name] = f
         return f
 
