@@ -24,7 +24,8 @@ _DFGEN_MKDIR!=	mkdir -p ${_DFGEN_OBJ}; echo
 DFGEN_KERNCONF=		${.CURDIR}/kconf/CODEGEN_EXAMPLE
 DFGEN_DEFS.consts=	${.CURDIR}/sys-overlays/sys/dfgen/consts/hammer2_consts.def
 DFGEN_DEFS.structs=	${.CURDIR}/sys-overlays/sys/dfgen/structs/hammer2_media.def \
-			${.CURDIR}/sys-overlays/sys/dfgen/structs/dmsg_media.def
+			${.CURDIR}/sys-overlays/sys/dfgen/structs/dmsg_media.def \
+			${.CURDIR}/sys-overlays/sys/dfgen/structs/ufs1.def
 DFGEN_DEFS.vm=		${.CURDIR}/sys-overlays/sys/dfgen/vm/cbpf.def \
 			${.CURDIR}/sys-overlays/sys/dfgen/vm/xvm.def
 DFGEN_DEFS.ctxsw=	${.CURDIR}/sys-overlays/sys/dfgen/ctxsw/ctxsw.def
