@@ -7,7 +7,8 @@
 # programs; the verifier against bpf_validate(); a sanitizer fuzz run.
 # xvm, the 64-bit VM: golden output, a program per verifier rule, the
 # interpreter, and a sanitizer fuzz run that holds the verifier to its
-# word.  And the errors of the vm statements, each at its file:line:col.
+# word.  Packets in mbuf chains split at every byte, against the
+# contiguous run and libpcap.  And the errors of the vm statements, each at its file:line:col.
 
 load lib/common
 
@@ -34,7 +35,7 @@ build_vm() {
 	$compiler $CWARN -I"$DFGEN_TOP/sys-overlays/sys" -I"$OUT" -I"$VMFIX" \
 	    -o "$bin" "$@" "$OUT/${isa}_tables.c" "$OUT/${isa}_verify.c" \
 	    "$OUT/${isa}_interp.c" "$OUT/${isa}_asm.c" "$VMDIR"/dfvm_text.c \
-	    $helpers
+	    "$VMDIR"/dfvm_mbuf.c $helpers
 }
 
 build_cbpf() {
@@ -58,6 +59,19 @@ build_pcap() {
 	done
 	gen --dispatch goto
 	assert_golden "$OUT/cbpf_interp.c" vm/cbpf_interp_goto.c
+}
+
+@test "vm: with spare_bits: reject, the verifier refuses opcodes with spare bits" {
+	sed 's/spare_bits: ignore/spare_bits: reject/' "$CBPF_DEF" \
+	    > "$BATS_TEST_TMPDIR/cbpf.def"
+	dfgen vm -o "$OUT" "$BATS_TEST_TMPDIR/cbpf.def"
+	grep -q 'CBPF_CODE_MASK) != 0) << 32' "$OUT/cbpf_verify.c"
+	for compiler in gcc clang "cc -m32"; do
+		build_cbpf "$OUT/spare" "$compiler" -O2 "$VMFIX"/cbpf_spare.c
+		run "$OUT/spare"
+		assert_success
+		assert_output "cbpf spare bits: all 10 checks passed"
+	done
 }
 
 @test "vm: --list-outputs names the outputs without reading the file" {
@@ -96,7 +110,7 @@ build_pcap() {
 			build_cbpf "$OUT/check" $compiler -O2 "$VMFIX"/cbpf_check.c
 			run "$OUT/check"
 			assert_success
-			assert_output "cbpf: all 128 checks passed"
+			assert_output "cbpf: all 175 checks passed"
 		done
 	done
 }
@@ -107,7 +121,7 @@ build_pcap() {
 	build_cbpf "$OUT/check32" "cc -m32" -O2 "$VMFIX"/cbpf_check.c
 	run "$OUT/check32"
 	assert_success
-	assert_output "cbpf: all 128 checks passed"
+	assert_output "cbpf: all 175 checks passed"
 }
 
 @test "vm: the cBPF checks pass under the kernel's retpoline flags" {
@@ -116,7 +130,7 @@ build_pcap() {
 		build_cbpf "$OUT/check" cc $KERNEL_FLAGS "$VMFIX"/cbpf_check.c
 		run "$OUT/check"
 		assert_success
-		assert_output "cbpf: all 128 checks passed"
+		assert_output "cbpf: all 175 checks passed"
 	done
 }
 
@@ -132,6 +146,18 @@ build_pcap() {
 	assert_line "-O1   36 insns  refused at 18: jump past the last instruction  ip6 protochain 6"
 	run grep -c " of 2000 packets" <<<"$output"
 	assert_output 72
+}
+
+@test "vm: the README's disassembly is what the tools print" {
+	gen
+	build_pcap "$OUT/pcap"
+	run "$OUT/pcap" show "tcp port 80"
+	assert_success
+	# The README shows this output; keep the two the same.
+	sed -n '/^(000) ldh \[12\] .*LDH_JEQ$/,/^(019) ret #0$/p' \
+	    "$DFGEN_TOP/README.md" > "$OUT/readme"
+	assert_output "$(cat "$OUT/readme")"
+	assert_line "(013) ldxb 4*([14]&0xf)        ; fused: MSH_LDHX"
 }
 
 @test "vm: 20000 random program/packet pairs give libpcap's verdicts" {
@@ -175,10 +201,22 @@ build_pcap() {
 	cc -m32 $CWARN -I"$DFGEN_TOP/sys-overlays/sys" -I"$OUT" -O2 \
 	    -o "$OUT/replay32" "$VMFIX"/cbpf_replay.c "$OUT"/cbpf_tables.c \
 	    "$OUT"/cbpf_verify.c "$OUT"/cbpf_interp.c "$OUT"/cbpf_asm.c \
-	    "$VMDIR"/dfvm_text.c
+	    "$VMDIR"/dfvm_text.c "$VMDIR"/dfvm_mbuf.c
 	run "$OUT/replay32" "$OUT/cases"
 	assert_success
 	assert_output "replay: 10000 cases, 0 disagreements (32-bit)"
+}
+
+@test "vm: mbuf chains split at every byte give libpcap's verdicts (ASan, UBSan)" {
+	for dispatch in switch goto; do
+		gen --dispatch $dispatch
+		build_cbpf "$OUT/chains" clang -O1 -g \
+		    -fsanitize=address,undefined -fno-sanitize-recover=all \
+		    "$VMFIX"/cbpf_pcap.c "$VMFIX"/vmtest.c -lpcap
+		run "$OUT/chains" chains "$VMFIX/filters.txt" 100 17
+		assert_success
+		assert_output --regexp "^chains: 136 programs, 100 packets each, [0-9]{6,} chains, 0 disagreements$"
+	done
 }
 
 @test "vm: no read outside program, packet or scratch memory (ASan, UBSan)" {
@@ -209,14 +247,14 @@ build_pcap() {
 			build_xvm "$OUT/check" "$compiler" -O2 "$VMFIX"/xvm_check.c
 			run "$OUT/check"
 			assert_success
-			assert_output "xvm: all 135 checks passed"
+			assert_output "xvm: all 172 checks passed"
 		done
 	done
 	require_m32
 	build_xvm "$OUT/check32" "cc -m32" -O2 "$VMFIX"/xvm_check.c
 	run "$OUT/check32"
 	assert_success
-	assert_output "xvm: all 135 checks passed"
+	assert_output "xvm: all 172 checks passed"
 }
 
 @test "vm: what the xvm verifier accepts stays inside its memory (ASan, UBSan)" {
@@ -393,4 +431,20 @@ check_vm_error() {
 
 @test "vm error: call without helpers" {
 	check_vm_error call_without_helpers
+}
+
+@test "vm error: fuse after jump" {
+	check_vm_error fuse_after_jump
+}
+
+@test "vm error: fuse unknown insn" {
+	check_vm_error fuse_unknown_insn
+}
+
+@test "vm error: fuse twice" {
+	check_vm_error fuse_twice
+}
+
+@test "vm error: fuse not pair" {
+	check_vm_error fuse_not_pair
 }

@@ -6,8 +6,9 @@
  *	cbpf_bench FILTERS.lua [PACKETS [ROUNDS]]
  *
  * Prints ns per packet for typical filters (pcap_compile(), optimised),
- * ns per instruction on long straight-line programs, and the verifier's
- * time for 4096 instructions.  Each figure is the median of 5 runs.
+ * from a buffer and from a chain of mbufs (the first holding 64 bytes,
+ * an empty one, the rest), ns per instruction on long straight-line programs, and the
+ * verifier's time for 4096 instructions.  Each figure is the median of 5 runs.
  * Every implementation's verdicts are checked against libpcap's first.
  */
 
@@ -21,10 +22,12 @@
 #include <string.h>
 
 #include "timing.h"
+#include "vmchain.h"
 #include "vmtest.h"
 #include "vmtest_pcap.h"
 
 #define	SNAP	65535
+#define	SPLIT	64	/* bytes in the first mbuf of a chain */
 static volatile uint32_t sink;
 
 /* -- the filters, by hand ----------------------------------------------- */
@@ -151,6 +154,7 @@ static const char *const filters[] = {
 
 struct set {
 	struct vmtest_packet	*pks;
+	struct mbuf		(*chains)[3];	/* the same as mbuf chains */
 	int			 n;
 	int			 rounds;
 };
@@ -206,8 +210,8 @@ per_packet(const char *luafile, const struct set *s)
 	struct cbpf_insn *p;
 	lua_State *L;
 	pcap_t *pd;
-	unsigned long mine, theirs, hand, script;
-	double ns, t_mine, t_theirs, t_hand, t_lua, sum[4];
+	unsigned long mine, chained, theirs, hand, script;
+	double ns, t_mine, t_chain, t_theirs, t_hand, t_lua, sum[5];
 	size_t at;
 	int f, i;
 
@@ -226,8 +230,8 @@ per_packet(const char *luafile, const struct set *s)
 	lua_setglobal(L, "packets");
 
 	pd = pcap_open_dead(DLT_EN10MB, SNAP);
-	printf("%-30s %6s %8s %8s %8s %8s %7s\n", "ns per packet", "insns",
-	    "cbpf", "libpcap", "native", "lua", "kept");
+	printf("%-30s %6s %8s %8s %8s %8s %8s %7s\n", "ns per packet",
+	    "insns", "cbpf", "mbufs", "libpcap", "native", "lua", "kept");
 	memset(sum, 0, sizeof(sum));
 	for (f = 0; f < NFILTERS; f++) {
 		if (pcap_compile(pd, &bp, filters[f], 1,
@@ -241,32 +245,37 @@ per_packet(const char *luafile, const struct set *s)
 		TIME(mine, s, cbpf_run(prog, pk->bytes, pk->wirelen,
 		    pk->buflen));
 		t_mine = ns;
+		TIME(chained, s, cbpf_run_mbuf(prog, s->chains[pk - s->pks],
+		    pk->wirelen));
+		t_chain = ns;
 		TIME(theirs, s, bpf_filter(bp.bf_insns, pk->bytes,
 		    pk->wirelen, pk->buflen));
 		t_theirs = ns;
 		TIME(hand, s, native(f, pk->bytes, pk->buflen));
 		t_hand = ns;
 		t_lua = lua_ns(L, filters[f], s, &script);
-		if (mine != theirs || hand != theirs || script != theirs) {
-			printf("%s: kept cbpf %lu, libpcap %lu, native %lu, "
-			    "lua %lu\n", filters[f], mine, theirs, hand,
-			    script);
+		if (mine != theirs || chained != theirs || hand != theirs ||
+		    script != theirs) {
+			printf("%s: kept cbpf %lu, from mbufs %lu, libpcap %lu, "
+			    "native %lu, lua %lu\n", filters[f], mine, chained,
+			    theirs, hand, script);
 			exit(1);
 		}
-		printf("%-30s %6u %8.2f %8.2f %8.2f %8.2f %6.1f%%\n",
-		    filters[f], bp.bf_len, t_mine, t_theirs, t_hand, t_lua,
-		    100.0 * theirs / ((double)s->n * s->rounds));
+		printf("%-30s %6u %8.2f %8.2f %8.2f %8.2f %8.2f %6.1f%%\n",
+		    filters[f], bp.bf_len, t_mine, t_chain, t_theirs, t_hand,
+		    t_lua, 100.0 * theirs / ((double)s->n * s->rounds));
 		sum[0] += t_mine;
 		sum[1] += t_theirs;
 		sum[2] += t_hand;
 		sum[3] += t_lua;
+		sum[4] += t_chain;
 		free(prog);
 		free(p);
 		pcap_freecode(&bp);
 	}
-	printf("%-30s %6s %8.2f %8.2f %8.2f %8.2f\n", "mean", "",
-	    sum[0] / NFILTERS, sum[1] / NFILTERS, sum[2] / NFILTERS,
-	    sum[3] / NFILTERS);
+	printf("%-30s %6s %8.2f %8.2f %8.2f %8.2f %8.2f\n", "mean", "",
+	    sum[0] / NFILTERS, sum[4] / NFILTERS, sum[1] / NFILTERS,
+	    sum[2] / NFILTERS, sum[3] / NFILTERS);
 	printf("cbpf is %.1fx libpcap's speed, %.1fx Lua's; native C is "
 	    "%.1fx cbpf's\n", sum[1] / sum[0], sum[3] / sum[0],
 	    sum[0] / sum[2]);
@@ -291,6 +300,7 @@ per_insn(void)
 
 	/* Packets long enough for every load: no program ends early. */
 	vmtest_seed(&r, 7);
+	one.chains = NULL;
 	one.n = 64;
 	one.rounds = 20;
 	one.pks = malloc(one.n * sizeof(*one.pks));
@@ -301,8 +311,14 @@ per_insn(void)
 	len = CBPF_MAX_INSNS;
 	prog = malloc(CBPF_PROG_SIZE(len));
 	printf("\n%-30s %8s %8s\n", "ns per instruction", "cbpf", "libpcap");
-	for (loads = 0; loads < 2; loads++) {
-		vmtest_straight(p, len, loads);
+	for (loads = 0; loads < 3; loads++) {
+		vmtest_straight(p, len, loads == 1);
+		/*
+		 * Third, one instruction over and over: every branch of the
+		 * dispatch predicted, what it costs at the least.
+		 */
+		for (at = 0; loads == 2 && at < len - 1; at++)
+			p[at] = p[0];
 		VMTEST_COPY(bp, p, len);
 		if (cbpf_load(prog, p, len, &at) != 0)
 			exit(1);
@@ -313,9 +329,9 @@ per_insn(void)
 		    pk->buflen));
 		if (mine != theirs)
 			exit(1);
-		printf("%-30s %8.3f %8.3f\n", loads ?
-		    "4096 loads, stores, ALU" : "4096 ALU and moves",
-		    t_mine / len, ns / len);
+		printf("%-30s %8.3f %8.3f\n", loads == 2 ?
+		    "4096 times add #3" : loads ? "4096 loads, stores, ALU" :
+		    "4096 ALU and moves", t_mine / len, ns / len);
 	}
 	free(one.pks);
 	free(prog);
@@ -383,12 +399,19 @@ main(int argc, char **argv)
 	s.n = argc > 2 ? atoi(argv[2]) : 4096;
 	s.rounds = argc > 3 ? atoi(argv[3]) : 50;
 	s.pks = malloc(s.n * sizeof(*s.pks));
+	s.chains = malloc(s.n * sizeof(*s.chains));
 	vmtest_seed(&r, 2026);
-	for (i = 0; i < s.n; i++)
+	for (i = 0; i < s.n; i++) {
 		vmtest_packet(&r, &s.pks[i]);
+		vmchain_make(s.chains[i], s.pks[i].bytes, s.pks[i].buflen,
+		    s.pks[i].buflen < SPLIT ? s.pks[i].buflen : SPLIT);
+	}
 	per_packet(argv[1], &s);
 	per_insn();
 	verifier();
+	for (i = 0; i < s.n; i++)
+		vmchain_free(s.chains[i]);
+	free(s.chains);
 	free(s.pks);
 	return (0);
 }

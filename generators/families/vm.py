@@ -23,9 +23,15 @@ may take; the field named by `class:` splits opcodes into classes.
 program may call and the kind of each argument.  Each `insn` is an
 opcode and what it does (vm_insn.py lists the forms: load, store, alu,
 move, jump, call, ret) and how it is written (vm_syntax.py).
+`fuse NAME = FIRST + SECOND;` names a pair the loader decodes as one
+instruction wherever FIRST (which must go on to the next instruction)
+is followed by SECOND; the second keeps its own decoding in the next
+slot, for jumps that land there.
 
 From that the model derives what each instruction reads and writes and
-the verifier's checks: scratch indexes, constant divisors, registers
+the verifier's checks (for a VM with no register file, also as tables
+of biases by opcode for a quick pass with no branches, templates/vm/
+quick.j2): scratch indexes, constant divisors, registers
 that exist, a frame pointer never written, jump targets inside the
 program and forward, helpers that exist, and a last instruction that
 ends the program.  With `undefined: accept` (cBPF) an opcode no
@@ -39,7 +45,9 @@ kind.
 For stem.def it writes stem.h (opcode macros, the instruction word, the
 decoded program, the API), stem_tables.c (decoder and verifier table,
 names), stem_verify.c (verifier and loader), stem_interp.c (the
-interpreter; --dispatch switch or goto) and stem_asm.c (assembler and
+interpreter, on a buffer or an mbuf chain through the runtime's
+dfvm_mbuf.c; a jump landing on a `ret` of a constant returns at once;
+--dispatch switch or goto) and stem_asm.c (assembler and
 disassembler over the runtime's dfvm_text.c).
 """
 

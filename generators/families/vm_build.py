@@ -5,8 +5,8 @@ fields, helpers and instructions, a name known before it is used.
 """
 
 from dfgen_core import expr
-from dfgen_core.bind import OPTIONAL, REQUIRED, Form, bind, c_identifier, \
-    dispatch, symbol
+from dfgen_core.bind import OPTIONAL, REQUIRED, UNEVALUATED, Form, bind, \
+    c_identifier, dispatch, symbol
 from dfgen_core.diag import error
 from dfgen_core.names import suggest
 from dfgen_core.syntax import Binary, Name
@@ -14,7 +14,7 @@ from dfgen_core.syntax import Binary, Name
 from .vm_codes import code_table, distinct_checks, errors, flags
 from .vm_insn import bind_insn
 from .vm_model import HELPER_ARGS, LAYOUT_BITS, WORDS, Field, FieldValue, \
-    Helper, HelperArg, LayoutField, Machine, Model, Register
+    Fusion, Helper, HelperArg, LayoutField, Machine, Model, Register
 
 
 class Ref:
@@ -70,6 +70,7 @@ FORMS = {
         size=expr.integer, to=_ref, then=_ref, **{
             "else": _ref, "load": _ref, "store": _ref, "alu": _ref,
             "move": _ref, "jump": _ref, "call": _ref, "ret": _ref})),
+    "fuse": Form("fuse", "fusion", value=UNEVALUATED, attrs=_DOC),
 }
 _MEMBER = Form(None, "layout member", attrs=dict(
     _DOC, bits=expr.integer, signed=symbol("yes", "no"), selects=_ref))
@@ -97,6 +98,7 @@ class _Builder:
         self.fields = {}            # name -> (Field, loc)
         self.helpers = {}           # name -> (Helper, loc)
         self.bound_insns = []
+        self.bound_fusions = []
         self.value_of = {}          # field value -> (FieldValue, loc)
         self.cnames = {c.name: c.loc for c in unit.own_consts}
 
@@ -289,6 +291,9 @@ class _Builder:
                         "integer" % b.name)
         self.bound_insns.append(b)
 
+    def stmt_fuse(self, b):
+        self.bound_fusions.append(b)
+
     # -- after every statement -------------------------------------------
 
     def finish(self, dispatch_kind):
@@ -304,6 +309,7 @@ class _Builder:
         if not insns:
             raise error(self.vm_bound.loc, "vm '%s' has no instructions" %
                         self.vm.name)
+        fusions = self._fusions(insns)
         checks = distinct_checks(insns)
         codes = code_table(self, class_field, insns, union)
         if not any(self.vm.prefix + "C_END" in e.flags for e in codes):
@@ -316,7 +322,7 @@ class _Builder:
                      tuple(f for f, _ in self.fields.values()),
                      tuple(sorted((h for h, _ in self.helpers.values()),
                                   key=lambda h: h.number)),
-                     tuple(insns), tuple(codes), union,
+                     tuple(insns), tuple(fusions), tuple(codes), union,
                      tuple(flags(self.vm, checks)), tuple(checks),
                      tuple(errors(self.vm, checks, self._file())))
 
@@ -398,3 +404,36 @@ class _Builder:
             by_code[code] = (insn, b.value_loc)
             insns.append(insn)
         return insns
+
+    def _fusions(self, insns):
+        """The pairs of instructions the loader fuses into one decoded
+        instruction: `fuse NAME = FIRST + SECOND;`."""
+        by_name = {i.name: i for i in insns}
+        out, pairs = [], {}
+        for b in self.bound_fusions:
+            e = b.value
+            if not (isinstance(e, Binary) and e.op == "+" and
+                    isinstance(e.left, Name) and isinstance(e.right, Name)):
+                raise error(b.value_loc, "expected FIRST + SECOND: two "
+                            "instructions")
+            pair = []
+            for n in (e.left, e.right):
+                if n.name not in by_name:
+                    raise error(n.loc, "unknown instruction '%s'%s" %
+                                (n.name, suggest(n.name, by_name)))
+                pair.append(by_name[n.name])
+            first, second = pair
+            if first.successors != (True, ()):
+                raise error(e.left.loc, "'%s' does not always go on to the "
+                            "next instruction, so nothing can be fused "
+                            "after it" % first.name)
+            key = (first.name, second.name)
+            if key in pairs:
+                raise error(b.loc, "'%s + %s' is already fused" % key,
+                            (pairs[key], "first fused here"))
+            pairs[key] = b.loc
+            cname = self.vm.prefix + "OP_" + b.name
+            self.claim(cname, b.loc)
+            out.append(Fusion(b.name, cname, first, second,
+                              b.attrs.get("doc", "")))
+        return out

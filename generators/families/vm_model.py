@@ -215,6 +215,17 @@ class Insn:
 
 
 @dataclass(frozen=True)
+class Fusion:
+    """Two instructions the loader decodes as one when the first is
+    followed by the second: one dispatch runs both."""
+    name: str
+    cname: str          # CBPF_OP_LDH_JEQ
+    first: Insn
+    second: Insn
+    doc: str
+
+
+@dataclass(frozen=True)
 class CodeEntry:
     """One opcode the fields can spell that the verifier accepts."""
     code: int
@@ -238,6 +249,7 @@ class Model:
     fields: tuple
     helpers: tuple
     insns: tuple
+    fusions: tuple      # Fusion
     codes: tuple        # CodeEntry
     code_mask: int      # every bit some field covers
     flags: tuple        # (macro, bit value, comment)
@@ -284,6 +296,90 @@ class Model:
                 if i.src is not None and i.src.is_field}
         return [f for f in self.layout[1:]
                 if f.selects or (f.signed and f.name in used)]
+
+    @property
+    def quick(self):
+        """Whether the verifier first checks a program in one pass with
+        no branches (verify.c.j2): a VM with no register file, opcode
+        tables of at most 4096 entries, and checks that each bound one
+        unsigned field of 32 bits or less, at most one bound on a field
+        per instruction but for jump targets."""
+        if self.file is not None or self.code_mask >= 1 << 12 or \
+                not self._plain_fields:
+            return False
+        fields = {f.name: f for f in self.layout}
+        for c in self.checks:
+            f = fields[c.field]
+            if c.kind not in ("scratch", "divisor", "target") or \
+                    f.signed or f.bits > 32:
+                return False
+        for i in self.insns:
+            bounded = [c.field for c in i.checks if c.kind != "target"]
+            if len(bounded) != len(set(bounded)):
+                return False
+        return True
+
+    @property
+    def quick_fields(self):
+        """The fields the quick pass checks through tables by opcode,
+        each (field, biases, targets): biases the (opcode, check kind)
+        of its bounds ('invalid', 'scratch', 'divisor'), targets the
+        opcodes where it is a wide jump target.  The first field also
+        carries 'invalid' for every opcode the verifier refuses."""
+        narrow = {c.flag for c, n in self.target_checks if n}
+        kinds = {c.flag: c.kind for c in self.checks if c.flag not in narrow}
+        names = []
+        for c in self.checks:
+            if c.flag in kinds and c.field not in names:
+                names.append(c.field)
+        if not names:
+            names.append(self._plain_fields[0].name)
+        valid = {e.code: e for e in self.codes}
+        out = []
+        for n, field in enumerate(names):
+            biases, targets = [], []
+            for code in range(self.code_mask + 1):
+                if code & ~self.code_mask:
+                    continue
+                e = valid.get(code)
+                if e is None:
+                    if n == 0:
+                        biases.append((code, "invalid"))
+                    continue
+                got = [kinds[fl] for fl in e.flags if fl in kinds and
+                       self._check_field(fl) == field]
+                biases += [(code, k) for k in got if k != "target"]
+                if "target" in got:
+                    targets.append(code)
+            out.append((field, tuple(biases), tuple(targets)))
+        return out
+
+    @property
+    def _plain_fields(self):
+        """The operand fields the quick pass can add up: unsigned, 32
+        bits or less."""
+        return [f for f in self.layout[1:] if not f.signed and f.bits <= 32]
+
+    def _check_field(self, flag):
+        return next(c.field for c in self.checks if c.flag == flag)
+
+    @property
+    def target_checks(self):
+        """(check, narrow) of each jump target field: narrow when
+        2**bits <= max_insns, so that it can only reach past the end
+        from the last 2**bits instructions (the quick pass checks it
+        only in that tail)."""
+        bits = {f.name: f.bits for f in self.layout}
+        return [(c, 1 << bits[c.field] <= self.vm.max_insns)
+                for c in self.checks if c.kind == "target"]
+
+    @property
+    def tail(self):
+        """Instructions at the end where a narrow target can break its
+        rule: 2**bits of the widest narrow target field."""
+        bits = {f.name: f.bits for f in self.layout}
+        return max([1 << bits[c.field] for c, narrow in self.target_checks
+                    if narrow] or [0])
 
     @property
     def flow_kinds(self):

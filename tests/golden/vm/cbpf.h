@@ -155,11 +155,25 @@ enum cbpf_op {
 	CBPF_OP_RET_A,			/* ret a */
 	CBPF_OP_TAX,			/* tax */
 	CBPF_OP_TXA,			/* txa */
-	CBPF_OP_UNDEF
+	CBPF_OP_UNDEF,
+	/* Pairs the loader fuses: one dispatch runs both. */
+	CBPF_OP_LDH_JEQ,		/* ldh [k]; jeq #k, jt, jf */
+	CBPF_OP_LDB_JEQ,		/* ldb [k]; jeq #k, jt, jf */
+	CBPF_OP_LD_JEQ,			/* ld [k]; jeq #k, jt, jf */
+	CBPF_OP_LDH_JSET,		/* ldh [k]; jset #k, jt, jf */
+	CBPF_OP_LDHX_JEQ,		/* ldh [x + k]; jeq #k, jt, jf */
+	CBPF_OP_MSH_LDHX,		/* ldxb 4*([k]&0xf); ldh [x + k] */
+	CBPF_OP_MSH_LDBX,		/* ldxb 4*([k]&0xf); ldb [x + k] */
+	CBPF_OP_LD_AND,			/* ld [k]; and #k */
+	CBPF_OP_AND_JEQ			/* and #k; jeq #k, jt, jf */
 };
 #define	CBPF_NOPS	CBPF_OP_UNDEF
+#define	CBPF_NDOPS	(CBPF_OP_AND_JEQ + 1)	/* decoded ops */
 
-/* A decoded instruction: the opcode replaced by its instruction number. */
+/*
+ * A decoded instruction: the opcode replaced by its instruction number,
+ * or by that of the fused pair it starts.
+ */
 struct cbpf_dinsn {
 	uint16_t	op;
 	uint8_t		jt;
@@ -192,7 +206,7 @@ struct cbpf_opinfo {
 	uint8_t	flags;
 };
 extern const struct cbpf_opinfo cbpf_opinfo[CBPF_CODE_MASK + 1];
-extern const char *const cbpf_op_names[CBPF_NOPS + 1];
+extern const char *const cbpf_op_names[CBPF_NDOPS];
 
 /* What the verifier finds wrong with a program. */
 #define	CBPF_VERR_LENGTH	1	/* no instructions, or too many */
@@ -217,6 +231,8 @@ const char	*cbpf_verror(int);
 int		 cbpf_load(struct cbpf_prog *, const struct cbpf_insn *, size_t,
 		    size_t *);
 uint32_t	 cbpf_run(const struct cbpf_prog *, const uint8_t *, uint32_t,
+		    uint32_t);
+uint32_t	 cbpf_run_mbuf(const struct cbpf_prog *, const struct mbuf *,
 		    uint32_t);
 size_t		 cbpf_disasm(const struct cbpf_insn *, size_t, char *, size_t);
 int		 cbpf_asm(const char *, struct cbpf_insn *, size_t, size_t *,

@@ -7,20 +7,23 @@
 
 /*
  * Run a program cbpf_load() made on a packet of `buflen` captured bytes
- * out of `wirelen` on the wire.  Returns what its ret instruction
- * returns, or 0 when it loads outside the captured bytes, divides by a
- * register holding 0, or meets an undefined opcode.  The verifier has
- * seen to it that every jump lands inside the program and the last
- * instruction returns, so only those run-time checks remain.
+ * at `pkt` out of `wirelen` on the wire; when `chain` is not NULL, those
+ * bytes are the first buffer of the mbuf chain `chain`, which holds the
+ * rest.  Returns what its ret instruction returns, or 0 when it loads
+ * outside the captured bytes, divides by a register holding 0, or meets
+ * an undefined opcode.  The verifier has seen to it that every jump
+ * lands inside the program and the last instruction returns, so only
+ * those run-time checks remain.
  */
-uint32_t
-cbpf_run(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
-    uint32_t buflen)
+static DFVM_INLINE uint32_t
+cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
+    uint32_t buflen, const struct mbuf *chain)
 {
 	const struct cbpf_dinsn *pc;
 	uint32_t A;	/* accumulator */
 	uint32_t X;	/* index register */
 	uint32_t M[CBPF_SCRATCH_WORDS];	/* scratch memory */
+	uint32_t word;		/* a packet load */
 	int i;
 
 	A = 0;
@@ -33,34 +36,40 @@ cbpf_run(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 	for (;; pc++) {
 		switch (pc->op) {
 		case CBPF_OP_LD_W_ABS:
-			if (!dfvm_inside(buflen, pc->k, 4))
+			if (!dfvm_pload(pkt, buflen, chain,
+			    pc->k, 4, &word))
 				return (0);
-			A = dfvm_be32(pkt + pc->k);
+			A = word;
 			break;
 		case CBPF_OP_LD_H_ABS:
-			if (!dfvm_inside(buflen, pc->k, 2))
+			if (!dfvm_pload(pkt, buflen, chain,
+			    pc->k, 2, &word))
 				return (0);
-			A = dfvm_be16(pkt + pc->k);
+			A = word;
 			break;
 		case CBPF_OP_LD_B_ABS:
-			if (!dfvm_inside(buflen, pc->k, 1))
+			if (!dfvm_pload(pkt, buflen, chain,
+			    pc->k, 1, &word))
 				return (0);
-			A = pkt[pc->k];
+			A = word;
 			break;
 		case CBPF_OP_LD_W_IND:
-			if (!dfvm_inside2(buflen, X, pc->k, 4))
+			if (!dfvm_pload(pkt, buflen, chain,
+			    (uint64_t)X + pc->k, 4, &word))
 				return (0);
-			A = dfvm_be32(pkt + X + pc->k);
+			A = word;
 			break;
 		case CBPF_OP_LD_H_IND:
-			if (!dfvm_inside2(buflen, X, pc->k, 2))
+			if (!dfvm_pload(pkt, buflen, chain,
+			    (uint64_t)X + pc->k, 2, &word))
 				return (0);
-			A = dfvm_be16(pkt + X + pc->k);
+			A = word;
 			break;
 		case CBPF_OP_LD_B_IND:
-			if (!dfvm_inside2(buflen, X, pc->k, 1))
+			if (!dfvm_pload(pkt, buflen, chain,
+			    (uint64_t)X + pc->k, 1, &word))
 				return (0);
-			A = pkt[X + pc->k];
+			A = word;
 			break;
 		case CBPF_OP_LD_LEN:
 			A = wirelen;
@@ -81,9 +90,9 @@ cbpf_run(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 			X = wirelen;
 			break;
 		case CBPF_OP_LDX_MSH:
-			if (!dfvm_inside(buflen, pc->k, 1))
+			if (!dfvm_pload(pkt, buflen, chain, pc->k, 1, &word))
 				return (0);
-			X = (pkt[pc->k] & 0xf) << 2;
+			X = (word & 0xf) << 2;
 			break;
 		case CBPF_OP_ST:
 			M[pc->k] = A;
@@ -160,30 +169,48 @@ cbpf_run(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 			break;
 		case CBPF_OP_JA:
 			pc += pc->k;
+			if (pc[1].op == CBPF_OP_RET_K)
+				return (pc[1].k);
 			break;
 		case CBPF_OP_JEQ_K:
 			pc += A == pc->k ? pc->jt : pc->jf;
+			if (pc[1].op == CBPF_OP_RET_K)
+				return (pc[1].k);
 			break;
 		case CBPF_OP_JEQ_X:
 			pc += A == X ? pc->jt : pc->jf;
+			if (pc[1].op == CBPF_OP_RET_K)
+				return (pc[1].k);
 			break;
 		case CBPF_OP_JGT_K:
 			pc += A > pc->k ? pc->jt : pc->jf;
+			if (pc[1].op == CBPF_OP_RET_K)
+				return (pc[1].k);
 			break;
 		case CBPF_OP_JGT_X:
 			pc += A > X ? pc->jt : pc->jf;
+			if (pc[1].op == CBPF_OP_RET_K)
+				return (pc[1].k);
 			break;
 		case CBPF_OP_JGE_K:
 			pc += A >= pc->k ? pc->jt : pc->jf;
+			if (pc[1].op == CBPF_OP_RET_K)
+				return (pc[1].k);
 			break;
 		case CBPF_OP_JGE_X:
 			pc += A >= X ? pc->jt : pc->jf;
+			if (pc[1].op == CBPF_OP_RET_K)
+				return (pc[1].k);
 			break;
 		case CBPF_OP_JSET_K:
 			pc += A & pc->k ? pc->jt : pc->jf;
+			if (pc[1].op == CBPF_OP_RET_K)
+				return (pc[1].k);
 			break;
 		case CBPF_OP_JSET_X:
 			pc += A & X ? pc->jt : pc->jf;
+			if (pc[1].op == CBPF_OP_RET_K)
+				return (pc[1].k);
 			break;
 		case CBPF_OP_RET_K:
 			return (pc->k);
@@ -195,8 +222,117 @@ cbpf_run(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 		case CBPF_OP_TXA:
 			A = X;
 			break;
+		case CBPF_OP_LDH_JEQ:
+			if (!dfvm_pload(pkt, buflen, chain,
+			    pc->k, 2, &word))
+				return (0);
+			A = word;
+			pc++;
+			pc += A == pc->k ? pc->jt : pc->jf;
+			if (pc[1].op == CBPF_OP_RET_K)
+				return (pc[1].k);
+			break;
+		case CBPF_OP_LDB_JEQ:
+			if (!dfvm_pload(pkt, buflen, chain,
+			    pc->k, 1, &word))
+				return (0);
+			A = word;
+			pc++;
+			pc += A == pc->k ? pc->jt : pc->jf;
+			if (pc[1].op == CBPF_OP_RET_K)
+				return (pc[1].k);
+			break;
+		case CBPF_OP_LD_JEQ:
+			if (!dfvm_pload(pkt, buflen, chain,
+			    pc->k, 4, &word))
+				return (0);
+			A = word;
+			pc++;
+			pc += A == pc->k ? pc->jt : pc->jf;
+			if (pc[1].op == CBPF_OP_RET_K)
+				return (pc[1].k);
+			break;
+		case CBPF_OP_LDH_JSET:
+			if (!dfvm_pload(pkt, buflen, chain,
+			    pc->k, 2, &word))
+				return (0);
+			A = word;
+			pc++;
+			pc += A & pc->k ? pc->jt : pc->jf;
+			if (pc[1].op == CBPF_OP_RET_K)
+				return (pc[1].k);
+			break;
+		case CBPF_OP_LDHX_JEQ:
+			if (!dfvm_pload(pkt, buflen, chain,
+			    (uint64_t)X + pc->k, 2, &word))
+				return (0);
+			A = word;
+			pc++;
+			pc += A == pc->k ? pc->jt : pc->jf;
+			if (pc[1].op == CBPF_OP_RET_K)
+				return (pc[1].k);
+			break;
+		case CBPF_OP_MSH_LDHX:
+			if (!dfvm_pload(pkt, buflen, chain, pc->k, 1, &word))
+				return (0);
+			X = (word & 0xf) << 2;
+			pc++;
+			if (!dfvm_pload(pkt, buflen, chain,
+			    (uint64_t)X + pc->k, 2, &word))
+				return (0);
+			A = word;
+			break;
+		case CBPF_OP_MSH_LDBX:
+			if (!dfvm_pload(pkt, buflen, chain, pc->k, 1, &word))
+				return (0);
+			X = (word & 0xf) << 2;
+			pc++;
+			if (!dfvm_pload(pkt, buflen, chain,
+			    (uint64_t)X + pc->k, 1, &word))
+				return (0);
+			A = word;
+			break;
+		case CBPF_OP_LD_AND:
+			if (!dfvm_pload(pkt, buflen, chain,
+			    pc->k, 4, &word))
+				return (0);
+			A = word;
+			pc++;
+			A &= pc->k;
+			break;
+		case CBPF_OP_AND_JEQ:
+			A &= pc->k;
+			pc++;
+			pc += A == pc->k ? pc->jt : pc->jf;
+			if (pc[1].op == CBPF_OP_RET_K)
+				return (pc[1].k);
+			break;
 		default:
 			return (0);
 		}
 	}
+}
+
+/*
+ * Run a program on a packet of `buflen` bytes at `pkt` (see
+ * cbpf_exec()).
+ */
+uint32_t
+cbpf_run(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
+    uint32_t buflen)
+{
+	return (cbpf_exec(prog, pkt, wirelen, buflen, NULL));
+}
+
+/*
+ * Run a program on the packet in the mbuf chain `m`, `wirelen` bytes on
+ * the wire: a load inside the first buffer reads it in place, another
+ * walks the chain.
+ */
+uint32_t
+cbpf_run_mbuf(const struct cbpf_prog *prog, const struct mbuf *m,
+    uint32_t wirelen)
+{
+	return (cbpf_exec(prog, (const uint8_t *)m->m_data, wirelen,
+	    (uint32_t)m->m_len, m));
 }

@@ -230,7 +230,7 @@ const struct cbpf_opinfo cbpf_opinfo[CBPF_CODE_MASK + 1] = {
 	[0xff] = { CBPF_OP_UNDEF, CBPF_C_VALID },
 };
 
-const char *const cbpf_op_names[CBPF_NOPS + 1] = {
+const char *const cbpf_op_names[CBPF_NDOPS] = {
 	"LD_W_ABS",
 	"LD_H_ABS",
 	"LD_B_ABS",
@@ -280,5 +280,14 @@ const char *const cbpf_op_names[CBPF_NOPS + 1] = {
 	"RET_A",
 	"TAX",
 	"TXA",
-	"UNDEF"
+	"UNDEF",
+	"LDH_JEQ",
+	"LDB_JEQ",
+	"LD_JEQ",
+	"LDH_JSET",
+	"LDHX_JEQ",
+	"MSH_LDHX",
+	"MSH_LDBX",
+	"LD_AND",
+	"AND_JEQ"
 };

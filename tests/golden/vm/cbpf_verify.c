@@ -52,53 +52,264 @@ cbpf_rule(const struct cbpf_insn *p, unsigned int flags, size_t left)
 }
 
 /*
+ * The decoded instruction that runs instruction [a] followed by
+ * instruction [b], where the two are fused; 0 where they are not.
+ */
+static const uint8_t cbpf_fused[CBPF_NOPS + 1][CBPF_NOPS + 1] = {
+	[CBPF_OP_LD_H_ABS][CBPF_OP_JEQ_K] = CBPF_OP_LDH_JEQ,
+	[CBPF_OP_LD_B_ABS][CBPF_OP_JEQ_K] = CBPF_OP_LDB_JEQ,
+	[CBPF_OP_LD_W_ABS][CBPF_OP_JEQ_K] = CBPF_OP_LD_JEQ,
+	[CBPF_OP_LD_H_ABS][CBPF_OP_JSET_K] = CBPF_OP_LDH_JSET,
+	[CBPF_OP_LD_H_IND][CBPF_OP_JEQ_K] = CBPF_OP_LDHX_JEQ,
+	[CBPF_OP_LDX_MSH][CBPF_OP_LD_H_IND] = CBPF_OP_MSH_LDHX,
+	[CBPF_OP_LDX_MSH][CBPF_OP_LD_B_IND] = CBPF_OP_MSH_LDBX,
+	[CBPF_OP_LD_W_ABS][CBPF_OP_AND_K] = CBPF_OP_LD_AND,
+	[CBPF_OP_AND_K][CBPF_OP_JEQ_K] = CBPF_OP_AND_JEQ,
+};
+
+/*
+ * The quick pass adds each field it checks to a bias its opcode gives,
+ * in 64 bits, and for a jump target also 2^32 less the instructions
+ * after it: the sum reaches 2^32 exactly when the field breaks a rule.
+ * The biases, by what they refuse: any value (an invalid opcode), an
+ * index past scratch memory, a divisor of 0.
+ */
+#define	CBPF_B_INVALID	((uint64_t)1 << 32)
+#define	CBPF_B_SCRATCH	(((uint64_t)1 << 32) - CBPF_SCRATCH_WORDS)
+#define	CBPF_B_DIVISOR	UINT64_MAX
+
+/* What the quick pass adds to `k`, by opcode. */
+static const uint64_t cbpf_bias_k[CBPF_CODE_MASK + 1] = {
+	[0x02] = CBPF_B_SCRATCH,
+	[0x03] = CBPF_B_SCRATCH,
+	[0x0a] = CBPF_B_SCRATCH,
+	[0x0b] = CBPF_B_SCRATCH,
+	[0x12] = CBPF_B_SCRATCH,
+	[0x13] = CBPF_B_SCRATCH,
+	[0x1a] = CBPF_B_SCRATCH,
+	[0x1b] = CBPF_B_SCRATCH,
+	[0x22] = CBPF_B_SCRATCH,
+	[0x23] = CBPF_B_SCRATCH,
+	[0x2a] = CBPF_B_SCRATCH,
+	[0x2b] = CBPF_B_SCRATCH,
+	[0x32] = CBPF_B_SCRATCH,
+	[0x33] = CBPF_B_SCRATCH,
+	[0x34] = CBPF_B_DIVISOR,
+	[0x3a] = CBPF_B_SCRATCH,
+	[0x3b] = CBPF_B_SCRATCH,
+	[0x42] = CBPF_B_SCRATCH,
+	[0x43] = CBPF_B_SCRATCH,
+	[0x4a] = CBPF_B_SCRATCH,
+	[0x4b] = CBPF_B_SCRATCH,
+	[0x52] = CBPF_B_SCRATCH,
+	[0x53] = CBPF_B_SCRATCH,
+	[0x55] = CBPF_B_INVALID,
+	[0x5a] = CBPF_B_SCRATCH,
+	[0x5b] = CBPF_B_SCRATCH,
+	[0x5d] = CBPF_B_INVALID,
+	[0x60] = CBPF_B_SCRATCH,
+	[0x61] = CBPF_B_SCRATCH,
+	[0x62] = CBPF_B_SCRATCH,
+	[0x63] = CBPF_B_SCRATCH,
+	[0x65] = CBPF_B_INVALID,
+	[0x68] = CBPF_B_SCRATCH,
+	[0x69] = CBPF_B_SCRATCH,
+	[0x6a] = CBPF_B_SCRATCH,
+	[0x6b] = CBPF_B_SCRATCH,
+	[0x6d] = CBPF_B_INVALID,
+	[0x70] = CBPF_B_SCRATCH,
+	[0x71] = CBPF_B_SCRATCH,
+	[0x72] = CBPF_B_SCRATCH,
+	[0x73] = CBPF_B_SCRATCH,
+	[0x75] = CBPF_B_INVALID,
+	[0x78] = CBPF_B_SCRATCH,
+	[0x79] = CBPF_B_SCRATCH,
+	[0x7a] = CBPF_B_SCRATCH,
+	[0x7b] = CBPF_B_SCRATCH,
+	[0x7d] = CBPF_B_INVALID,
+	[0x82] = CBPF_B_SCRATCH,
+	[0x83] = CBPF_B_SCRATCH,
+	[0x85] = CBPF_B_INVALID,
+	[0x8a] = CBPF_B_SCRATCH,
+	[0x8b] = CBPF_B_SCRATCH,
+	[0x8d] = CBPF_B_INVALID,
+	[0x92] = CBPF_B_SCRATCH,
+	[0x93] = CBPF_B_SCRATCH,
+	[0x94] = CBPF_B_DIVISOR,
+	[0x95] = CBPF_B_INVALID,
+	[0x9a] = CBPF_B_SCRATCH,
+	[0x9b] = CBPF_B_SCRATCH,
+	[0x9d] = CBPF_B_INVALID,
+	[0xa2] = CBPF_B_SCRATCH,
+	[0xa3] = CBPF_B_SCRATCH,
+	[0xa5] = CBPF_B_INVALID,
+	[0xaa] = CBPF_B_SCRATCH,
+	[0xab] = CBPF_B_SCRATCH,
+	[0xad] = CBPF_B_INVALID,
+	[0xb2] = CBPF_B_SCRATCH,
+	[0xb3] = CBPF_B_SCRATCH,
+	[0xb4] = CBPF_B_INVALID,
+	[0xb5] = CBPF_B_INVALID,
+	[0xba] = CBPF_B_SCRATCH,
+	[0xbb] = CBPF_B_SCRATCH,
+	[0xbc] = CBPF_B_INVALID,
+	[0xbd] = CBPF_B_INVALID,
+	[0xc0] = CBPF_B_INVALID,
+	[0xc1] = CBPF_B_INVALID,
+	[0xc2] = CBPF_B_SCRATCH,
+	[0xc3] = CBPF_B_SCRATCH,
+	[0xc4] = CBPF_B_INVALID,
+	[0xc5] = CBPF_B_INVALID,
+	[0xc8] = CBPF_B_INVALID,
+	[0xc9] = CBPF_B_INVALID,
+	[0xca] = CBPF_B_SCRATCH,
+	[0xcb] = CBPF_B_SCRATCH,
+	[0xcc] = CBPF_B_INVALID,
+	[0xcd] = CBPF_B_INVALID,
+	[0xd0] = CBPF_B_INVALID,
+	[0xd1] = CBPF_B_INVALID,
+	[0xd2] = CBPF_B_SCRATCH,
+	[0xd3] = CBPF_B_SCRATCH,
+	[0xd4] = CBPF_B_INVALID,
+	[0xd5] = CBPF_B_INVALID,
+	[0xd8] = CBPF_B_INVALID,
+	[0xd9] = CBPF_B_INVALID,
+	[0xda] = CBPF_B_SCRATCH,
+	[0xdb] = CBPF_B_SCRATCH,
+	[0xdc] = CBPF_B_INVALID,
+	[0xdd] = CBPF_B_INVALID,
+	[0xe0] = CBPF_B_INVALID,
+	[0xe1] = CBPF_B_INVALID,
+	[0xe2] = CBPF_B_SCRATCH,
+	[0xe3] = CBPF_B_SCRATCH,
+	[0xe4] = CBPF_B_INVALID,
+	[0xe5] = CBPF_B_INVALID,
+	[0xe8] = CBPF_B_INVALID,
+	[0xe9] = CBPF_B_INVALID,
+	[0xea] = CBPF_B_SCRATCH,
+	[0xeb] = CBPF_B_SCRATCH,
+	[0xec] = CBPF_B_INVALID,
+	[0xed] = CBPF_B_INVALID,
+	[0xf0] = CBPF_B_INVALID,
+	[0xf1] = CBPF_B_INVALID,
+	[0xf2] = CBPF_B_SCRATCH,
+	[0xf3] = CBPF_B_SCRATCH,
+	[0xf4] = CBPF_B_INVALID,
+	[0xf5] = CBPF_B_INVALID,
+	[0xf8] = CBPF_B_INVALID,
+	[0xf9] = CBPF_B_INVALID,
+	[0xfa] = CBPF_B_SCRATCH,
+	[0xfb] = CBPF_B_SCRATCH,
+	[0xfc] = CBPF_B_INVALID,
+	[0xfd] = CBPF_B_INVALID,
+};
+
+/* Where `k` is a jump target, all ones: the bias of the rest. */
+static const uint64_t cbpf_target_k[CBPF_CODE_MASK + 1] = {
+	[0x05] = UINT64_MAX,
+	[0x0d] = UINT64_MAX,
+};
+
+/*
+ * Whether a program of `len` instructions (1 to CBPF_MAX_INSNS) breaks
+ * none of the rules cbpf_rule() checks: one pass, two table lookups
+ * and a few additions per instruction, no branch in the loop.  `lim` is
+ * 2^32 less the instructions after the one checked.
+ * A narrow jump target (jt, jf) reaches past the end only from
+ * the last 256 instructions, which a second loop checks.
+ */
+static int
+cbpf_quick(const struct cbpf_insn *insns, size_t len)
+{
+	const struct cbpf_insn *p;
+	uint64_t bad, lim;
+	size_t i, tail;
+	unsigned int flags;
+
+	bad = 0;
+	lim = ((uint64_t)1 << 32) - (len - 1);
+	tail = len > 256 ? len - 256 : 0;
+	for (i = 0; i < tail; i++, lim++) {
+		p = &insns[i];
+		bad |= (uint64_t)p->k + cbpf_bias_k[p->code & CBPF_CODE_MASK] +
+		    (lim & cbpf_target_k[p->code & CBPF_CODE_MASK]);
+	}
+	for (; i < len; i++, lim++) {
+		p = &insns[i];
+		bad |= (uint64_t)p->k + cbpf_bias_k[p->code & CBPF_CODE_MASK] +
+		    (lim & cbpf_target_k[p->code & CBPF_CODE_MASK]);
+		flags = cbpf_opinfo[p->code & CBPF_CODE_MASK].flags;
+		bad |= ((uint64_t)p->jt + lim) &
+		    dfvm_mask(flags & CBPF_C_TARGET_JT);
+		bad |= ((uint64_t)p->jf + lim) &
+		    dfvm_mask(flags & CBPF_C_TARGET_JF);
+	}
+	return ((bad >> 32) == 0);
+}
+
+/* What the opcode of `p`, one the verifier accepts, decodes to. */
+static __inline unsigned int
+cbpf_decode_at(const struct cbpf_insn *p)
+{
+	if (p->code & ~CBPF_CODE_MASK)
+		return (CBPF_OP_UNDEF);
+	return (cbpf_opinfo[p->code & CBPF_CODE_MASK].op);
+}
+
+/*
  * Check a program of `len` instructions, and decode it into `prog`
  * unless that is NULL: 0 when it is valid, else a CBPF_VERR_* error,
- * with the instruction at fault in *at.  One pass, one table lookup and
- * a few comparisons per instruction.
+ * with the instruction at fault in *at.  The quick pass proves most
+ * programs valid; only a program that breaks a rule is walked again,
+ * instruction by instruction, to find the first that does.
  */
 static int
 cbpf_pass(const struct cbpf_insn *insns, size_t len, size_t *at,
     struct cbpf_prog *prog)
 {
 	const struct cbpf_insn *p;
-	const struct cbpf_opinfo *e;
 	struct cbpf_dinsn *d;
-	unsigned int flags, seen;
+	unsigned int flags, seen, fused;
 	size_t i;
 	int error;
 
 	*at = 0;
 	if (len == 0 || len > CBPF_MAX_INSNS)
 		return (CBPF_VERR_LENGTH);
-	seen = 0;
-	for (i = 0; i < len; i++) {
-		p = &insns[i];
-		e = &cbpf_opinfo[p->code & CBPF_CODE_MASK];
-		flags = e->flags;
-		if ((flags & CBPF_C_CHECKED) != CBPF_C_VALID &&
-		    (error = cbpf_rule(p, flags, len - i - 1)) != 0) {
-			*at = i;
-			return (error);
+	if (!cbpf_quick(insns, len)) {
+		for (i = 0; i < len; i++) {
+			p = &insns[i];
+			flags = cbpf_opinfo[p->code & CBPF_CODE_MASK].flags;
+			if ((error = cbpf_rule(p, flags, len - i - 1)) != 0) {
+				*at = i;
+				return (error);
+			}
 		}
-		seen |= flags;
-		if (prog == NULL)
-			continue;
-		d = &prog->insns[i];
-		d->op = p->code & ~CBPF_CODE_MASK ? CBPF_OP_UNDEF : e->op;
-		d->jt = p->jt;
-		d->jf = p->jf;
-		d->k = p->k;
 	}
 	flags = cbpf_opinfo[insns[len - 1].code & CBPF_CODE_MASK].flags;
 	if (!(flags & CBPF_C_END)) {
 		*at = len - 1;
 		return (CBPF_VERR_END);
 	}
-	if (prog != NULL) {
-		prog->len = (uint32_t)len;
-		prog->flags = seen & CBPF_C_LOADS_SCRATCH ? CBPF_PROG_SCRATCH : 0;
+	if (prog == NULL)
+		return (0);
+	seen = 0;
+	for (i = 0; i < len; i++) {
+		p = &insns[i];
+		d = &prog->insns[i];
+		seen |= cbpf_opinfo[p->code & CBPF_CODE_MASK].flags;
+		/* The decoded word is the word, its opcode replaced. */
+		memcpy(d, p, sizeof(*d));
+		d->op = cbpf_decode_at(p);
 	}
+	for (i = 0; i + 1 < len; i++) {
+		d = &prog->insns[i];
+		fused = cbpf_fused[d->op][d[1].op];
+		if (fused != 0)
+			d->op = fused;
+	}
+	prog->len = (uint32_t)len;
+	prog->flags = seen & CBPF_C_LOADS_SCRATCH ? CBPF_PROG_SCRATCH : 0;
 	return (0);
 }
 

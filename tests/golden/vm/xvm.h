@@ -162,6 +162,7 @@ enum xvm_op {
 	XVM_OP_UNDEF
 };
 #define	XVM_NOPS	XVM_OP_UNDEF
+#define	XVM_NDOPS	(XVM_NOPS + 1)	/* decoded ops */
 
 /* A decoded instruction: the opcode replaced by its instruction number. */
 struct xvm_dinsn {
@@ -196,7 +197,7 @@ struct xvm_opinfo {
 	uint8_t	flags;
 };
 extern const struct xvm_opinfo xvm_opinfo[XVM_CODE_MASK + 1];
-extern const char *const xvm_op_names[XVM_NOPS + 1];
+extern const char *const xvm_op_names[XVM_NDOPS];
 
 /* What the verifier finds wrong with a program. */
 #define	XVM_VERR_LENGTH		1	/* no instructions, or too many */
@@ -259,6 +260,8 @@ const char	*xvm_verror(int);
 int		 xvm_load(struct xvm_prog *, const struct xvm_insn *, size_t,
 		    struct xvm_vstate *, size_t *);
 uint64_t	 xvm_run(const struct xvm_prog *, const uint8_t *, uint32_t,
+		    uint32_t);
+uint64_t	 xvm_run_mbuf(const struct xvm_prog *, const struct mbuf *,
 		    uint32_t);
 size_t		 xvm_disasm(const struct xvm_insn *, size_t, char *, size_t);
 int		 xvm_asm(const char *, struct xvm_insn *, size_t, size_t *,

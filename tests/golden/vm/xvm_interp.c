@@ -7,22 +7,24 @@
 
 /*
  * Run a program xvm_load() made on a packet of `buflen` captured bytes
- * out of `wirelen` on the wire.  Returns what its ret instruction
- * returns, or 0 when it loads outside the captured bytes, divides by a
- * register holding 0, or meets an undefined opcode.  The verifier has
- * seen to it that every jump lands inside the program and the last
- * instruction returns, so only those run-time checks remain.
+ * at `pkt` out of `wirelen` on the wire; when `chain` is not NULL, those
+ * bytes are the first buffer of the mbuf chain `chain`, which holds the
+ * rest.  Returns what its ret instruction returns, or 0 when it loads
+ * outside the captured bytes, divides by a register holding 0, or meets
+ * an undefined opcode.  The verifier has seen to it that every jump
+ * lands inside the program and the last instruction returns, so only
+ * those run-time checks remain.
  * It has also seen to it that every stack access is in bounds, so they
  * are not checked here.
  */
-uint64_t
-xvm_run(const struct xvm_prog *prog, const uint8_t *pkt, uint32_t wirelen,
-    uint32_t buflen)
+static DFVM_INLINE uint64_t
+xvm_exec(const struct xvm_prog *prog, const uint8_t *pkt, uint32_t wirelen,
+    uint32_t buflen, const struct mbuf *chain)
 {
 	const struct xvm_dinsn *pc;
 	uint64_t r[XVM_NREGS];	/* r0 result, r1-r5 arguments, r10 frame */
 	uint64_t stack[XVM_STACK_SIZE / 8];
-	uint64_t off;
+	uint32_t word;		/* a packet load */
 	int i;
 
 	for (i = 0; i < XVM_NREGS; i++)
@@ -39,40 +41,40 @@ xvm_run(const struct xvm_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 	for (;; pc++) {
 		switch (pc->op) {
 		case XVM_OP_LDP_B:
-			off = IMM;
-			if (off > buflen || buflen - off < 1)
+			if (!dfvm_pload(pkt, buflen, chain,
+			    IMM, 1, &word))
 				return (0);
-			DST = pkt[off];
+			DST = word;
 			break;
 		case XVM_OP_LDP_H:
-			off = IMM;
-			if (off > buflen || buflen - off < 2)
+			if (!dfvm_pload(pkt, buflen, chain,
+			    IMM, 2, &word))
 				return (0);
-			DST = dfvm_be16(pkt + off);
+			DST = word;
 			break;
 		case XVM_OP_LDP_W:
-			off = IMM;
-			if (off > buflen || buflen - off < 4)
+			if (!dfvm_pload(pkt, buflen, chain,
+			    IMM, 4, &word))
 				return (0);
-			DST = dfvm_be32(pkt + off);
+			DST = word;
 			break;
 		case XVM_OP_LDP_IB:
-			off = SRC + IMM;
-			if (off > buflen || buflen - off < 1)
+			if (!dfvm_pload(pkt, buflen, chain,
+			    SRC + IMM, 1, &word))
 				return (0);
-			DST = pkt[off];
+			DST = word;
 			break;
 		case XVM_OP_LDP_IH:
-			off = SRC + IMM;
-			if (off > buflen || buflen - off < 2)
+			if (!dfvm_pload(pkt, buflen, chain,
+			    SRC + IMM, 2, &word))
 				return (0);
-			DST = dfvm_be16(pkt + off);
+			DST = word;
 			break;
 		case XVM_OP_LDP_IW:
-			off = SRC + IMM;
-			if (off > buflen || buflen - off < 4)
+			if (!dfvm_pload(pkt, buflen, chain,
+			    SRC + IMM, 4, &word))
 				return (0);
-			DST = dfvm_be32(pkt + off);
+			DST = word;
 			break;
 		case XVM_OP_LDLEN:
 			DST = wirelen;
@@ -266,4 +268,28 @@ xvm_run(const struct xvm_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 #undef	DST
 #undef	SRC
 #undef	IMM
+}
+
+/*
+ * Run a program on a packet of `buflen` bytes at `pkt` (see
+ * xvm_exec()).
+ */
+uint64_t
+xvm_run(const struct xvm_prog *prog, const uint8_t *pkt, uint32_t wirelen,
+    uint32_t buflen)
+{
+	return (xvm_exec(prog, pkt, wirelen, buflen, NULL));
+}
+
+/*
+ * Run a program on the packet in the mbuf chain `m`, `wirelen` bytes on
+ * the wire: a load inside the first buffer reads it in place, another
+ * walks the chain.
+ */
+uint64_t
+xvm_run_mbuf(const struct xvm_prog *prog, const struct mbuf *m,
+    uint32_t wirelen)
+{
+	return (xvm_exec(prog, (const uint8_t *)m->m_data, wirelen,
+	    (uint32_t)m->m_len, m));
 }

@@ -123,7 +123,7 @@ const struct xvm_opinfo xvm_opinfo[XVM_CODE_MASK + 1] = {
 	    XVM_C_VALID | XVM_C_REGISTER_DST | XVM_C_REGISTER_SRC | XVM_C_FRAME_DST },
 };
 
-const char *const xvm_op_names[XVM_NOPS + 1] = {
+const char *const xvm_op_names[XVM_NDOPS] = {
 	"LDP_B",
 	"LDP_H",
 	"LDP_W",

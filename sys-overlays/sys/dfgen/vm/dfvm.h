@@ -2,11 +2,12 @@
  * dfvm.h: what the instruction sets that `dfgen vm` generates share at
  * run time.
  *
- * Interpreters use the bounded packet loads and the stack accesses
- * below.  Assemblers and disassemblers are one text engine (dfvm_text.c)
- * driven by each instruction set's generated syntax table: an
- * instruction travels through it as one 64-bit value per field of its
- * instruction word, the opcode first.
+ * Interpreters use the bounded packet loads (from a buffer or an mbuf
+ * chain, dfvm_mbuf.c) and the stack accesses below, verifiers the
+ * branch-free select.  Assemblers and disassemblers are one text
+ * engine (dfvm_text.c) driven by each instruction set's generated
+ * syntax table: an instruction travels through it as one 64-bit value
+ * per field of its instruction word, the opcode first.
  *
  * Everything here builds in the kernel (_KERNEL) and on the host.
  */
@@ -16,18 +17,29 @@
 
 #include <sys/dfgen_compat.h>
 
-/* Whether `size` bytes at `off` lie inside a buffer of `len` bytes. */
-static __inline int
-dfvm_inside(uint32_t len, uint32_t off, uint32_t size)
-{
-	return (size <= len && off <= len - size);
-}
+#ifdef _KERNEL
+#include <sys/mbuf.h>
+#else
+/*
+ * On the host, the members of the kernel's struct mbuf that a packet
+ * in a chain of buffers is read through: enough to test the
+ * interpreters on chains.
+ */
+struct mbuf {
+	struct mbuf	*m_next;	/* the next buffer of the packet */
+	char		*m_data;	/* its bytes */
+	int		 m_len;		/* how many */
+};
+#endif
 
-/* The same at off1 + off2, a sum that must not wrap around either. */
-static __inline int
-dfvm_inside2(uint32_t len, uint32_t off1, uint32_t off2, uint32_t size)
+/* A function each call of which is compiled in place. */
+#define	DFVM_INLINE	__inline __attribute__((__always_inline__))
+
+/* All ones when `cond` holds, else 0: a branch-free select. */
+static __inline uint64_t
+dfvm_mask(unsigned int cond)
 {
-	return (off1 <= len && dfvm_inside(len - off1, off2, size));
+	return ((uint64_t)0 - (cond != 0));
 }
 
 static __inline uint32_t
@@ -41,6 +53,30 @@ dfvm_be32(const uint8_t *p)
 {
 	return ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 	    (uint32_t)p[2] << 8 | p[3]);
+}
+
+int	dfvm_mload(const struct mbuf *, uint64_t, unsigned int, uint32_t *);
+
+/*
+ * The `size` bytes (1, 2 or 4) at `off` of a packet, big-endian, in *v:
+ * 1, or 0 when they are not all there.  The packet is `buflen` bytes
+ * at `pkt`, and when `chain` is not NULL, those are the first buffer of
+ * the mbuf chain `chain`, through which the rest is read.
+ */
+static __inline int
+dfvm_pload(const uint8_t *pkt, uint32_t buflen, const struct mbuf *chain,
+    uint64_t off, unsigned int size, uint32_t *v)
+{
+	if (off <= buflen && buflen - off >= size) {
+		if (size == 1)
+			*v = pkt[off];
+		else if (size == 2)
+			*v = dfvm_be16(pkt + off);
+		else
+			*v = dfvm_be32(pkt + off);
+		return (1);
+	}
+	return (chain != NULL && dfvm_mload(chain, off, size, v));
 }
 
 /* A register holding a stack pointer, as a helper takes it. */
