@@ -72,6 +72,26 @@ class ValueSet:
     members: tuple
 
     @property
+    def member_test(self):
+        """C that is true when 'v' is a member of an enum: its values as
+        ranges, so that checking membership costs a compare or two."""
+        values = sorted(m.value for m in self.members)
+        ranges, lo = [], values[0]
+        for prev, cur in zip(values, values[1:] + [None]):
+            if cur != prev + 1:
+                ranges.append((lo, prev))
+                lo = cur
+        tests = []
+        for lo, hi in ranges:
+            if lo == hi:
+                tests.append("v == %d" % lo)
+            elif lo == 0 and self.ctype.startswith("unsigned"):
+                tests.append("v <= %d" % hi)
+            else:
+                tests.append("(v >= %d && v <= %d)" % (lo, hi))
+        return " ||\n\t    ".join(tests)
+
+    @property
     def bits_macro(self):
         """kprintf(9) '%b' takes 32-bit values: the format's macro name,
         or None for a wider set."""

@@ -145,8 +145,10 @@ class Field:
 
     @property
     def swapped(self):
-        """A scalar whose bytes are swapped on some host."""
-        return (not self.is_struct and self.type.kind in ("int", "long")
+        """A scalar whose bytes are swapped on some host.  Reserved fields
+        are opaque: kept as the media has them, never swapped."""
+        return (not self.is_struct and not self.reserved
+                and self.type.kind in ("int", "long")
                 and self.type.size["lp64"] > 1 and self.order != HOST)
 
     @property
@@ -162,14 +164,22 @@ class Field:
         return str(self.type.size["lp64"] * 8)
 
     @property
-    def cond(self):
-        """The C condition under which this field's bytes are swapped
-        (the fixed orders' are constants the compiler folds away); empty
-        for a nested structure that decides for itself."""
-        if self.is_struct and not self.type.dynamic:
-            return ""
+    def order_cond(self):
+        """The C condition under which a value in this field's byte order
+        differs from the host's: the fixed orders' are constants the
+        compiler folds away, 'bswap' is the order found at run time."""
         return {LITTLE: "DFS_SWAP_LITTLE", BIG: "DFS_SWAP_BIG",
                 DYN: "bswap", HOST: "0"}[self.order]
+
+    @property
+    def cond(self):
+        """The condition under which this field's bytes are swapped; for
+        a nested structure, the one under which it swaps anything, or ''
+        when it decides field by field."""
+        if not self.is_struct:
+            return self.order_cond
+        guard = self.type.swap_guard
+        return self.order_cond if guard == "bswap" else guard
 
     @property
     def tail_checked(self):
@@ -198,6 +208,8 @@ class Field:
 
     @property
     def needs_swap(self):
+        if self.reserved:
+            return False
         if self.is_struct:
             return self.type.need_swap
         return self.swapped
@@ -333,6 +345,35 @@ class Struct:
         codecs take it (bswap)."""
         return self.order in ("magic", "outer") and self.need_swap
 
+    def swap_conds(self):
+        """Every condition under which some byte of it is swapped, as the
+        caller of its swap function sees them."""
+        out = set()
+        members = [m for u in self.unions for m in u.members]
+        for f in self.fields + members:
+            if not f.needs_swap or f.tail:
+                continue
+            if not f.is_struct:
+                out.add(f.cond)
+                continue
+            out |= {f.order_cond if c == "bswap" else c
+                    for c in f.type.swap_conds()}
+        return out
+
+    @property
+    def swap_guard(self):
+        """The one condition under which anything is swapped, for the
+        codecs to test before calling the swap function at all; empty
+        when there are several."""
+        conds = self.swap_conds()
+        return conds.pop() if len(conds) == 1 else ""
+
+    @property
+    def swap_param(self):
+        """Its swap function takes the order found at run time: some of
+        its fields swap under it and others under a fixed order."""
+        return self.dynamic and self.swap_guard != "bswap"
+
     @property
     def swap_reads_host(self):
         """Its swap function reads the host-order structure: for union
@@ -426,9 +467,9 @@ class Struct:
     @property
     def print_loops(self):
         members = [m for u in self.unions for m in u.members]
-        return any(f.is_array and not f.is_struct and f.type.size["lp64"] > 1
-                   for f in self.fields + members) or \
-            any(f.is_array and f.is_struct for f in self.fields + members)
+        return any(f.is_array and not f.reserved and (
+            f.is_struct or f.type.size["lp64"] > 1)
+            for f in self.fields + members)
 
     @property
     def locked_fields(self):

@@ -59,17 +59,15 @@ dmsg_peer_name(unsigned int v)
 
 
 /*
- * Swap the bytes of every field of a dmsg_uuid at p whose order is not the
- * host's.
+ * Store at d, swapped, every field of the dmsg_uuid at p whose order is not
+ * the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
-dmsg_uuid_swap(uint8_t *p, int bswap)
+dmsg_uuid_swap(uint8_t *d, const uint8_t *p)
 {
-	if (bswap) {
-		dfs_swap32(p + offsetof(struct dmsg_uuid, time_low));
-		dfs_swap16(p + offsetof(struct dmsg_uuid, time_mid));
-		dfs_swap16(p + offsetof(struct dmsg_uuid, time_hi_and_version));
-	}
+	dfs_swapto32(d + offsetof(struct dmsg_uuid, time_low), p + offsetof(struct dmsg_uuid, time_low));
+	dfs_swapto16(d + offsetof(struct dmsg_uuid, time_mid), p + offsetof(struct dmsg_uuid, time_mid));
+	dfs_swapto16(d + offsetof(struct dmsg_uuid, time_hi_and_version), p + offsetof(struct dmsg_uuid, time_hi_and_version));
 }
 
 /*
@@ -82,7 +80,8 @@ dmsg_uuid_decode(struct dmsg_uuid *s, const void *buf, size_t len, int bswap, st
 	if (len < DMSG_UUID_SIZE)
 		return (dfs_fail(err, "dmsg_uuid", NULL, 0, DFS_ESHORT));
 	memcpy(s, buf, DMSG_UUID_SIZE);
-	dmsg_uuid_swap((uint8_t *)s, bswap);
+	if (bswap)
+		dmsg_uuid_swap((uint8_t *)s, buf);
 	return (0);
 }
 
@@ -95,7 +94,8 @@ dmsg_uuid_encode(const struct dmsg_uuid *s, void *buf, size_t len, int bswap, st
 	if (len < DMSG_UUID_SIZE)
 		return (dfs_fail(err, "dmsg_uuid", NULL, 0, DFS_ESHORT));
 	memcpy(buf, s, DMSG_UUID_SIZE);
-	dmsg_uuid_swap(buf, bswap);
+	if (bswap)
+		dmsg_uuid_swap(buf, (const uint8_t *)s);
 	return (0);
 }
 
@@ -115,27 +115,22 @@ dmsg_uuid_print(const struct dmsg_uuid *s, int indent, dfs_print_fn *pr, void *a
 }
 
 /*
- * Swap the bytes of every field of a dmsg_hdr at p whose order is not the
- * host's.
+ * Store at d, swapped, every field of the dmsg_hdr at p whose order is not
+ * the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
-dmsg_hdr_swap(uint8_t *p, int bswap)
+dmsg_hdr_swap(uint8_t *d, const uint8_t *p)
 {
-	if (bswap) {
-		dfs_swap16(p + offsetof(struct dmsg_hdr, magic));
-		dfs_swap16(p + offsetof(struct dmsg_hdr, reserved02));
-		dfs_swap32(p + offsetof(struct dmsg_hdr, salt));
-		dfs_swap64(p + offsetof(struct dmsg_hdr, msgid));
-		dfs_swap64(p + offsetof(struct dmsg_hdr, circuit));
-		dfs_swap64(p + offsetof(struct dmsg_hdr, reserved18));
-		dfs_swap32(p + offsetof(struct dmsg_hdr, cmd));
-		dfs_swap32(p + offsetof(struct dmsg_hdr, aux_crc));
-		dfs_swap32(p + offsetof(struct dmsg_hdr, aux_bytes));
-		dfs_swap32(p + offsetof(struct dmsg_hdr, error));
-		dfs_swap64(p + offsetof(struct dmsg_hdr, aux_descr));
-		dfs_swap32(p + offsetof(struct dmsg_hdr, reserved38));
-		dfs_swap32(p + offsetof(struct dmsg_hdr, hdr_crc));
-	}
+	dfs_swapto16(d + offsetof(struct dmsg_hdr, magic), p + offsetof(struct dmsg_hdr, magic));
+	dfs_swapto32(d + offsetof(struct dmsg_hdr, salt), p + offsetof(struct dmsg_hdr, salt));
+	dfs_swapto64(d + offsetof(struct dmsg_hdr, msgid), p + offsetof(struct dmsg_hdr, msgid));
+	dfs_swapto64(d + offsetof(struct dmsg_hdr, circuit), p + offsetof(struct dmsg_hdr, circuit));
+	dfs_swapto32(d + offsetof(struct dmsg_hdr, cmd), p + offsetof(struct dmsg_hdr, cmd));
+	dfs_swapto32(d + offsetof(struct dmsg_hdr, aux_crc), p + offsetof(struct dmsg_hdr, aux_crc));
+	dfs_swapto32(d + offsetof(struct dmsg_hdr, aux_bytes), p + offsetof(struct dmsg_hdr, aux_bytes));
+	dfs_swapto32(d + offsetof(struct dmsg_hdr, error), p + offsetof(struct dmsg_hdr, error));
+	dfs_swapto64(d + offsetof(struct dmsg_hdr, aux_descr), p + offsetof(struct dmsg_hdr, aux_descr));
+	dfs_swapto32(d + offsetof(struct dmsg_hdr, hdr_crc), p + offsetof(struct dmsg_hdr, hdr_crc));
 }
 
 /*
@@ -160,16 +155,23 @@ dmsg_hdr_detect(const void *p, size_t len)
 
 /*
  * Check every value of s against the definition: the first failure is
- * returned and described in *err (which may be NULL).
+ * returned and described in *err (which may be NULL).  Inline, so
+ * that the codecs of this file check as they copy.
  */
-int
-dmsg_hdr_validate(const struct dmsg_hdr *s, struct dfs_error *err)
+static __inline int
+dmsg_hdr_check(const struct dmsg_hdr *s, struct dfs_error *err)
 {
 	if (s->magic != 0x4832)
 		return (dfs_fail(err, "dmsg_hdr", "magic", offsetof(struct dmsg_hdr, magic), DFS_EMAGIC));
 	if (!((s->cmd & 0xff) != 0))
 		return (dfs_fail(err, "dmsg_hdr", "size", 0, DFS_ECHECK));
 	return (0);
+}
+
+int
+dmsg_hdr_validate(const struct dmsg_hdr *s, struct dfs_error *err)
+{
+	return (dmsg_hdr_check(s, err));
 }
 
 /*
@@ -187,8 +189,9 @@ dmsg_hdr_decode(struct dmsg_hdr *s, const void *buf, size_t len, struct dfs_erro
 		return (dfs_fail(err, "dmsg_hdr", "magic",
 		    offsetof(struct dmsg_hdr, magic), DFS_EMAGIC));
 	memcpy(s, buf, DMSG_HDR_SIZE);
-	dmsg_hdr_swap((uint8_t *)s, bswap);
-	return (dmsg_hdr_validate(s, err));
+	if (bswap)
+		dmsg_hdr_swap((uint8_t *)s, buf);
+	return (dmsg_hdr_check(s, err));
 }
 
 /*
@@ -199,12 +202,13 @@ dmsg_hdr_encode(const struct dmsg_hdr *s, void *buf, size_t len, int bswap, stru
 {
 	int error;
 
-	if ((error = dmsg_hdr_validate(s, err)) != 0)
+	if ((error = dmsg_hdr_check(s, err)) != 0)
 		return (error);
 	if (len < DMSG_HDR_SIZE)
 		return (dfs_fail(err, "dmsg_hdr", NULL, 0, DFS_ESHORT));
 	memcpy(buf, s, DMSG_HDR_SIZE);
-	dmsg_hdr_swap(buf, bswap);
+	if (bswap)
+		dmsg_hdr_swap(buf, (const uint8_t *)s);
 	return (0);
 }
 
@@ -271,61 +275,64 @@ void
 dmsg_hdr_print(const struct dmsg_hdr *s, int indent, dfs_print_fn *pr, void *arg)
 {
 	pr(arg, "%*smagic: %#jx\n", indent, "", (uintmax_t)s->magic);
-	pr(arg, "%*sreserved02: %#jx\n", indent, "", (uintmax_t)s->reserved02);
+	dfs_print_bytes(pr, arg, indent, "reserved02", &s->reserved02,
+	    sizeof(s->reserved02), 0);
 	pr(arg, "%*ssalt: %#jx\n", indent, "", (uintmax_t)s->salt);
 	pr(arg, "%*smsgid: %ju\n", indent, "", (uintmax_t)s->msgid);
 	pr(arg, "%*scircuit: %ju\n", indent, "", (uintmax_t)s->circuit);
-	pr(arg, "%*sreserved18: %#jx\n", indent, "", (uintmax_t)s->reserved18);
+	dfs_print_bytes(pr, arg, indent, "reserved18", &s->reserved18,
+	    sizeof(s->reserved18), 0);
 	pr(arg, "%*scmd: %#jx\n", indent, "", (uintmax_t)s->cmd);
 	pr(arg, "%*saux_crc: %#jx\n", indent, "", (uintmax_t)s->aux_crc);
 	pr(arg, "%*saux_bytes: %ju\n", indent, "", (uintmax_t)s->aux_bytes);
 	pr(arg, "%*serror: %ju\n", indent, "", (uintmax_t)s->error);
 	pr(arg, "%*saux_descr: %#jx\n", indent, "", (uintmax_t)s->aux_descr);
-	pr(arg, "%*sreserved38: %#jx\n", indent, "", (uintmax_t)s->reserved38);
+	dfs_print_bytes(pr, arg, indent, "reserved38", &s->reserved38,
+	    sizeof(s->reserved38), 0);
 	pr(arg, "%*shdr_crc: %#jx\n", indent, "", (uintmax_t)s->hdr_crc);
 }
 
 /*
- * Swap the bytes of every field of a dmsg_lnk_conn at p whose order is not the
- * host's.
+ * Store at d, swapped, every field of the dmsg_lnk_conn at p whose order is not
+ * the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
-dmsg_lnk_conn_swap(uint8_t *p, int bswap)
+dmsg_lnk_conn_swap(uint8_t *d, const uint8_t *p)
 {
-	size_t i;
-
-	if (bswap) {
-		dmsg_hdr_swap(p + offsetof(struct dmsg_lnk_conn, head), bswap);
-		dmsg_uuid_swap(p + offsetof(struct dmsg_lnk_conn, media_id), bswap);
-		dmsg_uuid_swap(p + offsetof(struct dmsg_lnk_conn, peer_id), bswap);
-		dmsg_uuid_swap(p + offsetof(struct dmsg_lnk_conn, reserved01), bswap);
-		dfs_swap64(p + offsetof(struct dmsg_lnk_conn, peer_mask));
-		dfs_swap16(p + offsetof(struct dmsg_lnk_conn, proto_version));
-		dfs_swap32(p + offsetof(struct dmsg_lnk_conn, status));
-		dfs_swap32(p + offsetof(struct dmsg_lnk_conn, rnss));
-		for (i = 0; i < 14; i++)
-			dfs_swap32(p + offsetof(struct dmsg_lnk_conn, reserved04) + i * 4);
-	}
+	dmsg_hdr_swap(d + offsetof(struct dmsg_lnk_conn, head), p + offsetof(struct dmsg_lnk_conn, head));
+	dmsg_uuid_swap(d + offsetof(struct dmsg_lnk_conn, media_id), p + offsetof(struct dmsg_lnk_conn, media_id));
+	dmsg_uuid_swap(d + offsetof(struct dmsg_lnk_conn, peer_id), p + offsetof(struct dmsg_lnk_conn, peer_id));
+	dfs_swapto64(d + offsetof(struct dmsg_lnk_conn, peer_mask), p + offsetof(struct dmsg_lnk_conn, peer_mask));
+	dfs_swapto16(d + offsetof(struct dmsg_lnk_conn, proto_version), p + offsetof(struct dmsg_lnk_conn, proto_version));
+	dfs_swapto32(d + offsetof(struct dmsg_lnk_conn, status), p + offsetof(struct dmsg_lnk_conn, status));
+	dfs_swapto32(d + offsetof(struct dmsg_lnk_conn, rnss), p + offsetof(struct dmsg_lnk_conn, rnss));
 }
 
 /*
  * Check every value of s against the definition: the first failure is
- * returned and described in *err (which may be NULL).
+ * returned and described in *err (which may be NULL).  Inline, so
+ * that the codecs of this file check as they copy.
  */
-int
-dmsg_lnk_conn_validate(const struct dmsg_lnk_conn *s, struct dfs_error *err)
+static __inline int
+dmsg_lnk_conn_check(const struct dmsg_lnk_conn *s, struct dfs_error *err)
 {
 	int error;
 
-	if ((error = dmsg_hdr_validate(&s->head, err)) != 0)
+	if ((error = dmsg_hdr_check(&s->head, err)) != 0)
 		return (error);
-	if (dmsg_peer_name(s->peer_type) == NULL)
+	if (!dmsg_peer_valid(s->peer_type))
 		return (dfs_fail(err, "dmsg_lnk_conn", "peer_type", offsetof(struct dmsg_lnk_conn, peer_type), DFS_EENUM));
 	if (!((s->head.cmd & 0xffff00) == (DMSG_LNK_CONN & 0xffff00)))
 		return (dfs_fail(err, "dmsg_lnk_conn", "is_conn", 0, DFS_ECHECK));
 	if (!(((s->head.cmd & 0xff) * DMSG_ALIGN) >= 324))
 		return (dfs_fail(err, "dmsg_lnk_conn", "size", 0, DFS_ECHECK));
 	return (0);
+}
+
+int
+dmsg_lnk_conn_validate(const struct dmsg_lnk_conn *s, struct dfs_error *err)
+{
+	return (dmsg_lnk_conn_check(s, err));
 }
 
 /*
@@ -338,8 +345,9 @@ dmsg_lnk_conn_decode(struct dmsg_lnk_conn *s, const void *buf, size_t len, int b
 	if (len < DMSG_LNK_CONN_SIZE)
 		return (dfs_fail(err, "dmsg_lnk_conn", NULL, 0, DFS_ESHORT));
 	memcpy(s, buf, DMSG_LNK_CONN_SIZE);
-	dmsg_lnk_conn_swap((uint8_t *)s, bswap);
-	return (dmsg_lnk_conn_validate(s, err));
+	if (bswap)
+		dmsg_lnk_conn_swap((uint8_t *)s, buf);
+	return (dmsg_lnk_conn_check(s, err));
 }
 
 /*
@@ -350,12 +358,13 @@ dmsg_lnk_conn_encode(const struct dmsg_lnk_conn *s, void *buf, size_t len, int b
 {
 	int error;
 
-	if ((error = dmsg_lnk_conn_validate(s, err)) != 0)
+	if ((error = dmsg_lnk_conn_check(s, err)) != 0)
 		return (error);
 	if (len < DMSG_LNK_CONN_SIZE)
 		return (dfs_fail(err, "dmsg_lnk_conn", NULL, 0, DFS_ESHORT));
 	memcpy(buf, s, DMSG_LNK_CONN_SIZE);
-	dmsg_lnk_conn_swap(buf, bswap);
+	if (bswap)
+		dmsg_lnk_conn_swap(buf, (const uint8_t *)s);
 	return (0);
 }
 
@@ -365,29 +374,26 @@ dmsg_lnk_conn_encode(const struct dmsg_lnk_conn *s, void *buf, size_t len, int b
 void
 dmsg_lnk_conn_print(const struct dmsg_lnk_conn *s, int indent, dfs_print_fn *pr, void *arg)
 {
-	size_t i;
-
 	pr(arg, "%*shead:\n", indent, "");
 	dmsg_hdr_print(&s->head, indent + 4, pr, arg);
 	pr(arg, "%*smedia_id:\n", indent, "");
 	dmsg_uuid_print(&s->media_id, indent + 4, pr, arg);
 	pr(arg, "%*speer_id:\n", indent, "");
 	dmsg_uuid_print(&s->peer_id, indent + 4, pr, arg);
-	pr(arg, "%*sreserved01:\n", indent, "");
-	dmsg_uuid_print(&s->reserved01, indent + 4, pr, arg);
+	dfs_print_bytes(pr, arg, indent, "reserved01", &s->reserved01,
+	    sizeof(s->reserved01), 0);
 	pr(arg, "%*speer_mask: %#jx\n", indent, "", (uintmax_t)s->peer_mask);
 	pr(arg, "%*speer_type: %ju (%s)\n", indent, "", (uintmax_t)s->peer_type,
 	    dmsg_peer_name(s->peer_type) != NULL ? dmsg_peer_name(s->peer_type) : "?");
-	pr(arg, "%*sreserved02: %#jx\n", indent, "", (uintmax_t)s->reserved02);
+	dfs_print_bytes(pr, arg, indent, "reserved02", &s->reserved02,
+	    sizeof(s->reserved02), 0);
 	pr(arg, "%*sproto_version: %ju\n", indent, "", (uintmax_t)s->proto_version);
 	pr(arg, "%*sstatus: %#jx\n", indent, "", (uintmax_t)s->status);
 	pr(arg, "%*srnss: %ju\n", indent, "", (uintmax_t)s->rnss);
 	dfs_print_bytes(pr, arg, indent, "reserved03", &s->reserved03,
 	    sizeof(s->reserved03), 0);
-	pr(arg, "%*sreserved04:", indent, "");
-	for (i = 0; i < sizeof(s->reserved04) / sizeof(uint32_t); i++)
-		pr(arg, " %#jx", (uintmax_t)((const uint32_t *)(const void *)&s->reserved04)[i]);
-	pr(arg, "\n");
+	dfs_print_bytes(pr, arg, indent, "reserved04", &s->reserved04,
+	    sizeof(s->reserved04), 0);
 	dfs_print_bytes(pr, arg, indent, "peer_label", &s->peer_label,
 	    sizeof(s->peer_label), 1);
 }

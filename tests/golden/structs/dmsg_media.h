@@ -31,6 +31,14 @@
 #define	DMSG_PEER_CLIENT	63
 
 
+/* Whether v is a value of dmsg_peer. */
+static __inline int
+dmsg_peer_valid(unsigned int v)
+{
+	return (v <= 3 ||
+	    v == 63);
+}
+
 /*
  * struct dmsg_uuid: a DCE uuid (uuid_t)
  * 16 (0x10) media bytes, in the byte order of the structure or stream that holds it.
@@ -216,18 +224,6 @@ dmsg_hdr_set_magic(void *p, uint16_t v, int bswap)
 	dfs_put16((uint8_t *)p + offsetof(struct dmsg_hdr, magic), (uint16_t)v, bswap);
 }
 
-static __inline uint16_t
-dmsg_hdr_get_reserved02(const void *p, int bswap)
-{
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct dmsg_hdr, reserved02), bswap));
-}
-
-static __inline void
-dmsg_hdr_set_reserved02(void *p, uint16_t v, int bswap)
-{
-	dfs_put16((uint8_t *)p + offsetof(struct dmsg_hdr, reserved02), (uint16_t)v, bswap);
-}
-
 static __inline uint32_t
 dmsg_hdr_get_salt(const void *p, int bswap)
 {
@@ -262,18 +258,6 @@ static __inline void
 dmsg_hdr_set_circuit(void *p, uint64_t v, int bswap)
 {
 	dfs_put64((uint8_t *)p + offsetof(struct dmsg_hdr, circuit), (uint64_t)v, bswap);
-}
-
-static __inline uint64_t
-dmsg_hdr_get_reserved18(const void *p, int bswap)
-{
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct dmsg_hdr, reserved18), bswap));
-}
-
-static __inline void
-dmsg_hdr_set_reserved18(void *p, uint64_t v, int bswap)
-{
-	dfs_put64((uint8_t *)p + offsetof(struct dmsg_hdr, reserved18), (uint64_t)v, bswap);
 }
 
 static __inline uint32_t
@@ -334,18 +318,6 @@ static __inline void
 dmsg_hdr_set_aux_descr(void *p, uint64_t v, int bswap)
 {
 	dfs_put64((uint8_t *)p + offsetof(struct dmsg_hdr, aux_descr), (uint64_t)v, bswap);
-}
-
-static __inline uint32_t
-dmsg_hdr_get_reserved38(const void *p, int bswap)
-{
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dmsg_hdr, reserved38), bswap));
-}
-
-static __inline void
-dmsg_hdr_set_reserved38(void *p, uint32_t v, int bswap)
-{
-	dfs_put32((uint8_t *)p + offsetof(struct dmsg_hdr, reserved38), (uint32_t)v, bswap);
 }
 
 static __inline uint32_t
@@ -474,18 +446,6 @@ dmsg_lnk_conn_set_peer_type(void *p, uint8_t v)
 	((uint8_t *)p)[offsetof(struct dmsg_lnk_conn, peer_type)] = v;
 }
 
-static __inline uint8_t
-dmsg_lnk_conn_get_reserved02(const void *p)
-{
-	return (((const uint8_t *)p)[offsetof(struct dmsg_lnk_conn, reserved02)]);
-}
-
-static __inline void
-dmsg_lnk_conn_set_reserved02(void *p, uint8_t v)
-{
-	((uint8_t *)p)[offsetof(struct dmsg_lnk_conn, reserved02)] = v;
-}
-
 static __inline uint16_t
 dmsg_lnk_conn_get_proto_version(const void *p, int bswap)
 {
@@ -520,30 +480,6 @@ static __inline void
 dmsg_lnk_conn_set_rnss(void *p, uint32_t v, int bswap)
 {
 	dfs_put32((uint8_t *)p + offsetof(struct dmsg_lnk_conn, rnss), (uint32_t)v, bswap);
-}
-
-static __inline uint8_t
-dmsg_lnk_conn_get_reserved03(const void *p, size_t i)
-{
-	return (((const uint8_t *)p)[offsetof(struct dmsg_lnk_conn, reserved03) + i * 1]);
-}
-
-static __inline void
-dmsg_lnk_conn_set_reserved03(void *p, size_t i, uint8_t v)
-{
-	((uint8_t *)p)[offsetof(struct dmsg_lnk_conn, reserved03) + i * 1] = v;
-}
-
-static __inline uint32_t
-dmsg_lnk_conn_get_reserved04(const void *p, size_t i, int bswap)
-{
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dmsg_lnk_conn, reserved04) + i * 4, bswap));
-}
-
-static __inline void
-dmsg_lnk_conn_set_reserved04(void *p, size_t i, uint32_t v, int bswap)
-{
-	dfs_put32((uint8_t *)p + offsetof(struct dmsg_lnk_conn, reserved04) + i * 4, (uint32_t)v, bswap);
 }
 
 static __inline char

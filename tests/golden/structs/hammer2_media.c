@@ -113,17 +113,15 @@ hammer2_obj_type_name(unsigned int v)
 
 
 /*
- * Swap the bytes of every field of a hammer2_uuid at p whose order is not the
- * host's.
+ * Store at d, swapped, every field of the hammer2_uuid at p whose order is not
+ * the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
-hammer2_uuid_swap(uint8_t *p, int bswap)
+hammer2_uuid_swap(uint8_t *d, const uint8_t *p)
 {
-	if (bswap) {
-		dfs_swap32(p + offsetof(struct hammer2_uuid, time_low));
-		dfs_swap16(p + offsetof(struct hammer2_uuid, time_mid));
-		dfs_swap16(p + offsetof(struct hammer2_uuid, time_hi_and_version));
-	}
+	dfs_swapto32(d + offsetof(struct hammer2_uuid, time_low), p + offsetof(struct hammer2_uuid, time_low));
+	dfs_swapto16(d + offsetof(struct hammer2_uuid, time_mid), p + offsetof(struct hammer2_uuid, time_mid));
+	dfs_swapto16(d + offsetof(struct hammer2_uuid, time_hi_and_version), p + offsetof(struct hammer2_uuid, time_hi_and_version));
 }
 
 /*
@@ -136,7 +134,8 @@ hammer2_uuid_decode(struct hammer2_uuid *s, const void *buf, size_t len, int bsw
 	if (len < HAMMER2_UUID_SIZE)
 		return (dfs_fail(err, "hammer2_uuid", NULL, 0, DFS_ESHORT));
 	memcpy(s, buf, HAMMER2_UUID_SIZE);
-	hammer2_uuid_swap((uint8_t *)s, bswap);
+	if (bswap)
+		hammer2_uuid_swap((uint8_t *)s, buf);
 	return (0);
 }
 
@@ -149,7 +148,8 @@ hammer2_uuid_encode(const struct hammer2_uuid *s, void *buf, size_t len, int bsw
 	if (len < HAMMER2_UUID_SIZE)
 		return (dfs_fail(err, "hammer2_uuid", NULL, 0, DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_UUID_SIZE);
-	hammer2_uuid_swap(buf, bswap);
+	if (bswap)
+		hammer2_uuid_swap(buf, (const uint8_t *)s);
 	return (0);
 }
 
@@ -169,28 +169,33 @@ hammer2_uuid_print(const struct hammer2_uuid *s, int indent, dfs_print_fn *pr, v
 }
 
 /*
- * Swap the bytes of every field of a hammer2_dirent_head at p whose order is not the
- * host's.
+ * Store at d, swapped, every field of the hammer2_dirent_head at p whose order is not
+ * the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
-hammer2_dirent_head_swap(uint8_t *p, int bswap)
+hammer2_dirent_head_swap(uint8_t *d, const uint8_t *p)
 {
-	if (bswap) {
-		dfs_swap64(p + offsetof(struct hammer2_dirent_head, inum));
-		dfs_swap16(p + offsetof(struct hammer2_dirent_head, namlen));
-	}
+	dfs_swapto64(d + offsetof(struct hammer2_dirent_head, inum), p + offsetof(struct hammer2_dirent_head, inum));
+	dfs_swapto16(d + offsetof(struct hammer2_dirent_head, namlen), p + offsetof(struct hammer2_dirent_head, namlen));
 }
 
 /*
  * Check every value of s against the definition: the first failure is
- * returned and described in *err (which may be NULL).
+ * returned and described in *err (which may be NULL).  Inline, so
+ * that the codecs of this file check as they copy.
  */
+static __inline int
+hammer2_dirent_head_check(const struct hammer2_dirent_head *s, struct dfs_error *err)
+{
+	if (!hammer2_obj_type_valid(s->type))
+		return (dfs_fail(err, "hammer2_dirent_head", "type", offsetof(struct hammer2_dirent_head, type), DFS_EENUM));
+	return (0);
+}
+
 int
 hammer2_dirent_head_validate(const struct hammer2_dirent_head *s, struct dfs_error *err)
 {
-	if (hammer2_obj_type_name(s->type) == NULL)
-		return (dfs_fail(err, "hammer2_dirent_head", "type", offsetof(struct hammer2_dirent_head, type), DFS_EENUM));
-	return (0);
+	return (hammer2_dirent_head_check(s, err));
 }
 
 /*
@@ -203,8 +208,9 @@ hammer2_dirent_head_decode(struct hammer2_dirent_head *s, const void *buf, size_
 	if (len < HAMMER2_DIRENT_HEAD_SIZE)
 		return (dfs_fail(err, "hammer2_dirent_head", NULL, 0, DFS_ESHORT));
 	memcpy(s, buf, HAMMER2_DIRENT_HEAD_SIZE);
-	hammer2_dirent_head_swap((uint8_t *)s, bswap);
-	return (hammer2_dirent_head_validate(s, err));
+	if (bswap)
+		hammer2_dirent_head_swap((uint8_t *)s, buf);
+	return (hammer2_dirent_head_check(s, err));
 }
 
 /*
@@ -215,12 +221,13 @@ hammer2_dirent_head_encode(const struct hammer2_dirent_head *s, void *buf, size_
 {
 	int error;
 
-	if ((error = hammer2_dirent_head_validate(s, err)) != 0)
+	if ((error = hammer2_dirent_head_check(s, err)) != 0)
 		return (error);
 	if (len < HAMMER2_DIRENT_HEAD_SIZE)
 		return (dfs_fail(err, "hammer2_dirent_head", NULL, 0, DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_DIRENT_HEAD_SIZE);
-	hammer2_dirent_head_swap(buf, bswap);
+	if (bswap)
+		hammer2_dirent_head_swap(buf, (const uint8_t *)s);
 	return (0);
 }
 
@@ -234,22 +241,21 @@ hammer2_dirent_head_print(const struct hammer2_dirent_head *s, int indent, dfs_p
 	pr(arg, "%*snamlen: %ju\n", indent, "", (uintmax_t)s->namlen);
 	pr(arg, "%*stype: %ju (%s)\n", indent, "", (uintmax_t)s->type,
 	    hammer2_obj_type_name(s->type) != NULL ? hammer2_obj_type_name(s->type) : "?");
-	pr(arg, "%*sunused0B: %#jx\n", indent, "", (uintmax_t)s->unused0B);
+	dfs_print_bytes(pr, arg, indent, "unused0B", &s->unused0B,
+	    sizeof(s->unused0B), 0);
 	dfs_print_bytes(pr, arg, indent, "unused0C", &s->unused0C,
 	    sizeof(s->unused0C), 0);
 }
 
 /*
- * Swap the bytes of every field of a hammer2_blockref_stats at p whose order is not the
- * host's.
+ * Store at d, swapped, every field of the hammer2_blockref_stats at p whose order is not
+ * the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
-hammer2_blockref_stats_swap(uint8_t *p, int bswap)
+hammer2_blockref_stats_swap(uint8_t *d, const uint8_t *p)
 {
-	if (bswap) {
-		dfs_swap64(p + offsetof(struct hammer2_blockref_stats, data_count));
-		dfs_swap64(p + offsetof(struct hammer2_blockref_stats, inode_count));
-	}
+	dfs_swapto64(d + offsetof(struct hammer2_blockref_stats, data_count), p + offsetof(struct hammer2_blockref_stats, data_count));
+	dfs_swapto64(d + offsetof(struct hammer2_blockref_stats, inode_count), p + offsetof(struct hammer2_blockref_stats, inode_count));
 }
 
 /*
@@ -262,7 +268,8 @@ hammer2_blockref_stats_decode(struct hammer2_blockref_stats *s, const void *buf,
 	if (len < HAMMER2_BLOCKREF_STATS_SIZE)
 		return (dfs_fail(err, "hammer2_blockref_stats", NULL, 0, DFS_ESHORT));
 	memcpy(s, buf, HAMMER2_BLOCKREF_STATS_SIZE);
-	hammer2_blockref_stats_swap((uint8_t *)s, bswap);
+	if (bswap)
+		hammer2_blockref_stats_swap((uint8_t *)s, buf);
 	return (0);
 }
 
@@ -275,7 +282,8 @@ hammer2_blockref_stats_encode(const struct hammer2_blockref_stats *s, void *buf,
 	if (len < HAMMER2_BLOCKREF_STATS_SIZE)
 		return (dfs_fail(err, "hammer2_blockref_stats", NULL, 0, DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_BLOCKREF_STATS_SIZE);
-	hammer2_blockref_stats_swap(buf, bswap);
+	if (bswap)
+		hammer2_blockref_stats_swap(buf, (const uint8_t *)s);
 	return (0);
 }
 
@@ -290,19 +298,13 @@ hammer2_blockref_stats_print(const struct hammer2_blockref_stats *s, int indent,
 }
 
 /*
- * Swap the bytes of every field of a hammer2_check_iscsi at p whose order is not the
- * host's.
+ * Store at d, swapped, every field of the hammer2_check_iscsi at p whose order is not
+ * the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
-hammer2_check_iscsi_swap(uint8_t *p, int bswap)
+hammer2_check_iscsi_swap(uint8_t *d, const uint8_t *p)
 {
-	size_t i;
-
-	if (bswap) {
-		dfs_swap32(p + offsetof(struct hammer2_check_iscsi, value));
-		for (i = 0; i < 15; i++)
-			dfs_swap32(p + offsetof(struct hammer2_check_iscsi, reserved) + i * 4);
-	}
+	dfs_swapto32(d + offsetof(struct hammer2_check_iscsi, value), p + offsetof(struct hammer2_check_iscsi, value));
 }
 
 /*
@@ -315,7 +317,8 @@ hammer2_check_iscsi_decode(struct hammer2_check_iscsi *s, const void *buf, size_
 	if (len < HAMMER2_CHECK_ISCSI_SIZE)
 		return (dfs_fail(err, "hammer2_check_iscsi", NULL, 0, DFS_ESHORT));
 	memcpy(s, buf, HAMMER2_CHECK_ISCSI_SIZE);
-	hammer2_check_iscsi_swap((uint8_t *)s, bswap);
+	if (bswap)
+		hammer2_check_iscsi_swap((uint8_t *)s, buf);
 	return (0);
 }
 
@@ -328,7 +331,8 @@ hammer2_check_iscsi_encode(const struct hammer2_check_iscsi *s, void *buf, size_
 	if (len < HAMMER2_CHECK_ISCSI_SIZE)
 		return (dfs_fail(err, "hammer2_check_iscsi", NULL, 0, DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_CHECK_ISCSI_SIZE);
-	hammer2_check_iscsi_swap(buf, bswap);
+	if (bswap)
+		hammer2_check_iscsi_swap(buf, (const uint8_t *)s);
 	return (0);
 }
 
@@ -338,29 +342,19 @@ hammer2_check_iscsi_encode(const struct hammer2_check_iscsi *s, void *buf, size_
 void
 hammer2_check_iscsi_print(const struct hammer2_check_iscsi *s, int indent, dfs_print_fn *pr, void *arg)
 {
-	size_t i;
-
 	pr(arg, "%*svalue: %ju\n", indent, "", (uintmax_t)s->value);
-	pr(arg, "%*sreserved:", indent, "");
-	for (i = 0; i < sizeof(s->reserved) / sizeof(uint32_t); i++)
-		pr(arg, " %#jx", (uintmax_t)((const uint32_t *)(const void *)&s->reserved)[i]);
-	pr(arg, "\n");
+	dfs_print_bytes(pr, arg, indent, "reserved", &s->reserved,
+	    sizeof(s->reserved), 0);
 }
 
 /*
- * Swap the bytes of every field of a hammer2_check_xxhash at p whose order is not the
- * host's.
+ * Store at d, swapped, every field of the hammer2_check_xxhash at p whose order is not
+ * the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
-hammer2_check_xxhash_swap(uint8_t *p, int bswap)
+hammer2_check_xxhash_swap(uint8_t *d, const uint8_t *p)
 {
-	size_t i;
-
-	if (bswap) {
-		dfs_swap64(p + offsetof(struct hammer2_check_xxhash, value));
-		for (i = 0; i < 7; i++)
-			dfs_swap64(p + offsetof(struct hammer2_check_xxhash, reserved) + i * 8);
-	}
+	dfs_swapto64(d + offsetof(struct hammer2_check_xxhash, value), p + offsetof(struct hammer2_check_xxhash, value));
 }
 
 /*
@@ -373,7 +367,8 @@ hammer2_check_xxhash_decode(struct hammer2_check_xxhash *s, const void *buf, siz
 	if (len < HAMMER2_CHECK_XXHASH_SIZE)
 		return (dfs_fail(err, "hammer2_check_xxhash", NULL, 0, DFS_ESHORT));
 	memcpy(s, buf, HAMMER2_CHECK_XXHASH_SIZE);
-	hammer2_check_xxhash_swap((uint8_t *)s, bswap);
+	if (bswap)
+		hammer2_check_xxhash_swap((uint8_t *)s, buf);
 	return (0);
 }
 
@@ -386,7 +381,8 @@ hammer2_check_xxhash_encode(const struct hammer2_check_xxhash *s, void *buf, siz
 	if (len < HAMMER2_CHECK_XXHASH_SIZE)
 		return (dfs_fail(err, "hammer2_check_xxhash", NULL, 0, DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_CHECK_XXHASH_SIZE);
-	hammer2_check_xxhash_swap(buf, bswap);
+	if (bswap)
+		hammer2_check_xxhash_swap(buf, (const uint8_t *)s);
 	return (0);
 }
 
@@ -396,13 +392,9 @@ hammer2_check_xxhash_encode(const struct hammer2_check_xxhash *s, void *buf, siz
 void
 hammer2_check_xxhash_print(const struct hammer2_check_xxhash *s, int indent, dfs_print_fn *pr, void *arg)
 {
-	size_t i;
-
 	pr(arg, "%*svalue: %ju\n", indent, "", (uintmax_t)s->value);
-	pr(arg, "%*sreserved:", indent, "");
-	for (i = 0; i < sizeof(s->reserved) / sizeof(uint64_t); i++)
-		pr(arg, " %#jx", (uintmax_t)((const uint64_t *)(const void *)&s->reserved)[i]);
-	pr(arg, "\n");
+	dfs_print_bytes(pr, arg, indent, "reserved", &s->reserved,
+	    sizeof(s->reserved), 0);
 }
 
 /*
@@ -443,17 +435,15 @@ hammer2_check_sha192_print(const struct hammer2_check_sha192 *s, int indent, dfs
 }
 
 /*
- * Swap the bytes of every field of a hammer2_check_freemap at p whose order is not the
- * host's.
+ * Store at d, swapped, every field of the hammer2_check_freemap at p whose order is not
+ * the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
-hammer2_check_freemap_swap(uint8_t *p, int bswap)
+hammer2_check_freemap_swap(uint8_t *d, const uint8_t *p)
 {
-	if (bswap) {
-		dfs_swap32(p + offsetof(struct hammer2_check_freemap, icrc32));
-		dfs_swap32(p + offsetof(struct hammer2_check_freemap, bigmask));
-		dfs_swap64(p + offsetof(struct hammer2_check_freemap, avail));
-	}
+	dfs_swapto32(d + offsetof(struct hammer2_check_freemap, icrc32), p + offsetof(struct hammer2_check_freemap, icrc32));
+	dfs_swapto32(d + offsetof(struct hammer2_check_freemap, bigmask), p + offsetof(struct hammer2_check_freemap, bigmask));
+	dfs_swapto64(d + offsetof(struct hammer2_check_freemap, avail), p + offsetof(struct hammer2_check_freemap, avail));
 }
 
 /*
@@ -466,7 +456,8 @@ hammer2_check_freemap_decode(struct hammer2_check_freemap *s, const void *buf, s
 	if (len < HAMMER2_CHECK_FREEMAP_SIZE)
 		return (dfs_fail(err, "hammer2_check_freemap", NULL, 0, DFS_ESHORT));
 	memcpy(s, buf, HAMMER2_CHECK_FREEMAP_SIZE);
-	hammer2_check_freemap_swap((uint8_t *)s, bswap);
+	if (bswap)
+		hammer2_check_freemap_swap((uint8_t *)s, buf);
 	return (0);
 }
 
@@ -479,7 +470,8 @@ hammer2_check_freemap_encode(const struct hammer2_check_freemap *s, void *buf, s
 	if (len < HAMMER2_CHECK_FREEMAP_SIZE)
 		return (dfs_fail(err, "hammer2_check_freemap", NULL, 0, DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_CHECK_FREEMAP_SIZE);
-	hammer2_check_freemap_swap(buf, bswap);
+	if (bswap)
+		hammer2_check_freemap_swap(buf, (const uint8_t *)s);
 	return (0);
 }
 
@@ -497,49 +489,37 @@ hammer2_check_freemap_print(const struct hammer2_check_freemap *s, int indent, d
 }
 
 /*
- * Swap the bytes of every field of a hammer2_blockref at p whose order is not the
- * host's; s is the same structure in host order, for the union selectors.
+ * Store at d, swapped, every field of the hammer2_blockref at p whose order is not
+ * the host's (the caller tests bswap); d holds a copy of p, and s is the structure in host order, for the union selectors.
  */
 static void
-hammer2_blockref_swap(uint8_t *p, const struct hammer2_blockref *s, int bswap)
+hammer2_blockref_swap(uint8_t *d, const uint8_t *p, const struct hammer2_blockref *s)
 {
-	if (bswap) {
-		dfs_swap16(p + offsetof(struct hammer2_blockref, leaf_count));
-		dfs_swap64(p + offsetof(struct hammer2_blockref, key));
-		dfs_swap64(p + offsetof(struct hammer2_blockref, mirror_tid));
-		dfs_swap64(p + offsetof(struct hammer2_blockref, modify_tid));
-		dfs_swap64(p + offsetof(struct hammer2_blockref, data_off));
-		dfs_swap64(p + offsetof(struct hammer2_blockref, update_tid));
-	}
+	dfs_swapto16(d + offsetof(struct hammer2_blockref, leaf_count), p + offsetof(struct hammer2_blockref, leaf_count));
+	dfs_swapto64(d + offsetof(struct hammer2_blockref, key), p + offsetof(struct hammer2_blockref, key));
+	dfs_swapto64(d + offsetof(struct hammer2_blockref, mirror_tid), p + offsetof(struct hammer2_blockref, mirror_tid));
+	dfs_swapto64(d + offsetof(struct hammer2_blockref, modify_tid), p + offsetof(struct hammer2_blockref, modify_tid));
+	dfs_swapto64(d + offsetof(struct hammer2_blockref, data_off), p + offsetof(struct hammer2_blockref, data_off));
+	dfs_swapto64(d + offsetof(struct hammer2_blockref, update_tid), p + offsetof(struct hammer2_blockref, update_tid));
 	switch ((s->type == HAMMER2_BREF_TYPE_DIRENT) ? 1 : (((s->type == HAMMER2_BREF_TYPE_INODE) || (s->type == HAMMER2_BREF_TYPE_INDIRECT)) ? 2 : 0)) {
 	case 1:
-		if (bswap) {
-			hammer2_dirent_head_swap(p + offsetof(struct hammer2_blockref, embed.dirent), bswap);
-		}
+		hammer2_dirent_head_swap(d + offsetof(struct hammer2_blockref, embed.dirent), p + offsetof(struct hammer2_blockref, embed.dirent));
 		break;
 	case 2:
-		if (bswap) {
-			hammer2_blockref_stats_swap(p + offsetof(struct hammer2_blockref, embed.stats), bswap);
-		}
+		hammer2_blockref_stats_swap(d + offsetof(struct hammer2_blockref, embed.stats), p + offsetof(struct hammer2_blockref, embed.stats));
 		break;
 	default:
 		break;
 	}
 	switch (s->methods >> 4) {
 	case 2:
-		if (bswap) {
-			hammer2_check_iscsi_swap(p + offsetof(struct hammer2_blockref, check.iscsi32), bswap);
-		}
+		hammer2_check_iscsi_swap(d + offsetof(struct hammer2_blockref, check.iscsi32), p + offsetof(struct hammer2_blockref, check.iscsi32));
 		break;
 	case 3:
-		if (bswap) {
-			hammer2_check_xxhash_swap(p + offsetof(struct hammer2_blockref, check.xxhash64), bswap);
-		}
+		hammer2_check_xxhash_swap(d + offsetof(struct hammer2_blockref, check.xxhash64), p + offsetof(struct hammer2_blockref, check.xxhash64));
 		break;
 	case 5:
-		if (bswap) {
-			hammer2_check_freemap_swap(p + offsetof(struct hammer2_blockref, check.freemap), bswap);
-		}
+		hammer2_check_freemap_swap(d + offsetof(struct hammer2_blockref, check.freemap), p + offsetof(struct hammer2_blockref, check.freemap));
 		break;
 	default:
 		break;
@@ -548,28 +528,35 @@ hammer2_blockref_swap(uint8_t *p, const struct hammer2_blockref *s, int bswap)
 
 /*
  * Check every value of s against the definition: the first failure is
- * returned and described in *err (which may be NULL).
+ * returned and described in *err (which may be NULL).  Inline, so
+ * that the codecs of this file check as they copy.
  */
-int
-hammer2_blockref_validate(const struct hammer2_blockref *s, struct dfs_error *err)
+static __inline int
+hammer2_blockref_check(const struct hammer2_blockref *s, struct dfs_error *err)
 {
 	int error;
 
-	if (hammer2_bref_type_name(s->type) == NULL)
+	if (!hammer2_bref_type_valid(s->type))
 		return (dfs_fail(err, "hammer2_blockref", "type", offsetof(struct hammer2_blockref, type), DFS_EENUM));
-	if (hammer2_check_name(HAMMER2_BLOCKREF_METHODS_CHECK(s->methods)) == NULL)
+	if (!hammer2_check_valid(HAMMER2_BLOCKREF_METHODS_CHECK(s->methods)))
 		return (dfs_fail(err, "hammer2_blockref", "methods", offsetof(struct hammer2_blockref, methods), DFS_EENUM));
 	if (s->keybits > 64)
 		return (dfs_fail(err, "hammer2_blockref", "keybits", offsetof(struct hammer2_blockref, keybits), DFS_ERANGE));
 	switch ((s->type == HAMMER2_BREF_TYPE_DIRENT) ? 1 : (((s->type == HAMMER2_BREF_TYPE_INODE) || (s->type == HAMMER2_BREF_TYPE_INDIRECT)) ? 2 : 0)) {
 	case 1:
-		if ((error = hammer2_dirent_head_validate(&s->embed.dirent, err)) != 0)
+		if ((error = hammer2_dirent_head_check(&s->embed.dirent, err)) != 0)
 			return (error);
 		break;
 	default:
 		break;
 	}
 	return (0);
+}
+
+int
+hammer2_blockref_validate(const struct hammer2_blockref *s, struct dfs_error *err)
+{
+	return (hammer2_blockref_check(s, err));
 }
 
 /*
@@ -582,8 +569,9 @@ hammer2_blockref_decode(struct hammer2_blockref *s, const void *buf, size_t len,
 	if (len < HAMMER2_BLOCKREF_SIZE)
 		return (dfs_fail(err, "hammer2_blockref", NULL, 0, DFS_ESHORT));
 	memcpy(s, buf, HAMMER2_BLOCKREF_SIZE);
-	hammer2_blockref_swap((uint8_t *)s, s, bswap);
-	return (hammer2_blockref_validate(s, err));
+	if (bswap)
+		hammer2_blockref_swap((uint8_t *)s, buf, s);
+	return (hammer2_blockref_check(s, err));
 }
 
 /*
@@ -594,12 +582,13 @@ hammer2_blockref_encode(const struct hammer2_blockref *s, void *buf, size_t len,
 {
 	int error;
 
-	if ((error = hammer2_blockref_validate(s, err)) != 0)
+	if ((error = hammer2_blockref_check(s, err)) != 0)
 		return (error);
 	if (len < HAMMER2_BLOCKREF_SIZE)
 		return (dfs_fail(err, "hammer2_blockref", NULL, 0, DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_BLOCKREF_SIZE);
-	hammer2_blockref_swap(buf, s, bswap);
+	if (bswap)
+		hammer2_blockref_swap(buf, (const uint8_t *)s, s);
 	return (0);
 }
 
@@ -663,37 +652,43 @@ hammer2_blockref_print(const struct hammer2_blockref *s, int indent, dfs_print_f
 }
 
 /*
- * Swap the bytes of every field of a hammer2_blockset at p whose order is not the
- * host's; s is the same structure in host order, for the union selectors.
+ * Store at d, swapped, every field of the hammer2_blockset at p whose order is not
+ * the host's (the caller tests bswap); d holds a copy of p, and s is the structure in host order, for the union selectors.
  */
 static void
-hammer2_blockset_swap(uint8_t *p, const struct hammer2_blockset *s, int bswap)
+hammer2_blockset_swap(uint8_t *d, const uint8_t *p, const struct hammer2_blockset *s)
 {
 	size_t i;
 
-	if (bswap) {
-		for (i = 0; i < 4; i++)
-			hammer2_blockref_swap(p + offsetof(struct hammer2_blockset, blockref) +
-			    i * sizeof(struct hammer2_blockref),
-			    (const struct hammer2_blockref *)(const void *)&s->blockref + i, bswap);
-	}
+	for (i = 0; i < 4; i++)
+		hammer2_blockref_swap(d + offsetof(struct hammer2_blockset, blockref) +
+		    i * sizeof(struct hammer2_blockref), p + offsetof(struct hammer2_blockset, blockref) +
+		    i * sizeof(struct hammer2_blockref),
+		    (const struct hammer2_blockref *)(const void *)&s->blockref + i);
 }
 
 /*
  * Check every value of s against the definition: the first failure is
- * returned and described in *err (which may be NULL).
+ * returned and described in *err (which may be NULL).  Inline, so
+ * that the codecs of this file check as they copy.
  */
-int
-hammer2_blockset_validate(const struct hammer2_blockset *s, struct dfs_error *err)
+static __inline int
+hammer2_blockset_check(const struct hammer2_blockset *s, struct dfs_error *err)
 {
 	size_t i;
 	int error;
 
 	for (i = 0; i < sizeof(s->blockref) / sizeof(struct hammer2_blockref); i++)
-		if ((error = hammer2_blockref_validate(
+		if ((error = hammer2_blockref_check(
 		    (const struct hammer2_blockref *)(const void *)&s->blockref + i, err)) != 0)
 			return (error);
 	return (0);
+}
+
+int
+hammer2_blockset_validate(const struct hammer2_blockset *s, struct dfs_error *err)
+{
+	return (hammer2_blockset_check(s, err));
 }
 
 /*
@@ -706,8 +701,9 @@ hammer2_blockset_decode(struct hammer2_blockset *s, const void *buf, size_t len,
 	if (len < HAMMER2_BLOCKSET_SIZE)
 		return (dfs_fail(err, "hammer2_blockset", NULL, 0, DFS_ESHORT));
 	memcpy(s, buf, HAMMER2_BLOCKSET_SIZE);
-	hammer2_blockset_swap((uint8_t *)s, s, bswap);
-	return (hammer2_blockset_validate(s, err));
+	if (bswap)
+		hammer2_blockset_swap((uint8_t *)s, buf, s);
+	return (hammer2_blockset_check(s, err));
 }
 
 /*
@@ -718,12 +714,13 @@ hammer2_blockset_encode(const struct hammer2_blockset *s, void *buf, size_t len,
 {
 	int error;
 
-	if ((error = hammer2_blockset_validate(s, err)) != 0)
+	if ((error = hammer2_blockset_check(s, err)) != 0)
 		return (error);
 	if (len < HAMMER2_BLOCKSET_SIZE)
 		return (dfs_fail(err, "hammer2_blockset", NULL, 0, DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_BLOCKSET_SIZE);
-	hammer2_blockset_swap(buf, s, bswap);
+	if (bswap)
+		hammer2_blockset_swap(buf, (const uint8_t *)s, s);
 	return (0);
 }
 
@@ -743,28 +740,20 @@ hammer2_blockset_print(const struct hammer2_blockset *s, int indent, dfs_print_f
 }
 
 /*
- * Swap the bytes of every field of a hammer2_bmap_data at p whose order is not the
- * host's.
+ * Store at d, swapped, every field of the hammer2_bmap_data at p whose order is not
+ * the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
-hammer2_bmap_data_swap(uint8_t *p, int bswap)
+hammer2_bmap_data_swap(uint8_t *d, const uint8_t *p)
 {
 	size_t i;
 
-	if (bswap) {
-		dfs_swap32(p + offsetof(struct hammer2_bmap_data, linear));
-		dfs_swap16(p + offsetof(struct hammer2_bmap_data, class));
-		dfs_swap32(p + offsetof(struct hammer2_bmap_data, reserved08));
-		dfs_swap32(p + offsetof(struct hammer2_bmap_data, reserved0C));
-		dfs_swap32(p + offsetof(struct hammer2_bmap_data, reserved10));
-		dfs_swap32(p + offsetof(struct hammer2_bmap_data, reserved14));
-		dfs_swap32(p + offsetof(struct hammer2_bmap_data, reserved18));
-		dfs_swap32(p + offsetof(struct hammer2_bmap_data, avail));
-		for (i = 0; i < 8; i++)
-			dfs_swap32(p + offsetof(struct hammer2_bmap_data, reserved20) + i * 4);
-		for (i = 0; i < 8; i++)
-			dfs_swap64(p + offsetof(struct hammer2_bmap_data, bitmapq) + i * 8);
-	}
+	dfs_swapto32(d + offsetof(struct hammer2_bmap_data, linear), p + offsetof(struct hammer2_bmap_data, linear));
+	dfs_swapto16(d + offsetof(struct hammer2_bmap_data, class), p + offsetof(struct hammer2_bmap_data, class));
+	dfs_swapto32(d + offsetof(struct hammer2_bmap_data, avail), p + offsetof(struct hammer2_bmap_data, avail));
+	for (i = 0; i < 8; i++)
+		dfs_swapto64(d + offsetof(struct hammer2_bmap_data, bitmapq) + i * 8,
+		    p + offsetof(struct hammer2_bmap_data, bitmapq) + i * 8);
 }
 
 /*
@@ -777,7 +766,8 @@ hammer2_bmap_data_decode(struct hammer2_bmap_data *s, const void *buf, size_t le
 	if (len < HAMMER2_BMAP_DATA_SIZE)
 		return (dfs_fail(err, "hammer2_bmap_data", NULL, 0, DFS_ESHORT));
 	memcpy(s, buf, HAMMER2_BMAP_DATA_SIZE);
-	hammer2_bmap_data_swap((uint8_t *)s, bswap);
+	if (bswap)
+		hammer2_bmap_data_swap((uint8_t *)s, buf);
 	return (0);
 }
 
@@ -790,7 +780,8 @@ hammer2_bmap_data_encode(const struct hammer2_bmap_data *s, void *buf, size_t le
 	if (len < HAMMER2_BMAP_DATA_SIZE)
 		return (dfs_fail(err, "hammer2_bmap_data", NULL, 0, DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_BMAP_DATA_SIZE);
-	hammer2_bmap_data_swap(buf, bswap);
+	if (bswap)
+		hammer2_bmap_data_swap(buf, (const uint8_t *)s);
 	return (0);
 }
 
@@ -804,18 +795,23 @@ hammer2_bmap_data_print(const struct hammer2_bmap_data *s, int indent, dfs_print
 
 	pr(arg, "%*slinear: %jd\n", indent, "", (intmax_t)s->linear);
 	pr(arg, "%*sclass: %#jx\n", indent, "", (uintmax_t)s->class);
-	pr(arg, "%*sreserved06: %#jx\n", indent, "", (uintmax_t)s->reserved06);
-	pr(arg, "%*sreserved07: %#jx\n", indent, "", (uintmax_t)s->reserved07);
-	pr(arg, "%*sreserved08: %#jx\n", indent, "", (uintmax_t)s->reserved08);
-	pr(arg, "%*sreserved0C: %#jx\n", indent, "", (uintmax_t)s->reserved0C);
-	pr(arg, "%*sreserved10: %#jx\n", indent, "", (uintmax_t)s->reserved10);
-	pr(arg, "%*sreserved14: %#jx\n", indent, "", (uintmax_t)s->reserved14);
-	pr(arg, "%*sreserved18: %#jx\n", indent, "", (uintmax_t)s->reserved18);
+	dfs_print_bytes(pr, arg, indent, "reserved06", &s->reserved06,
+	    sizeof(s->reserved06), 0);
+	dfs_print_bytes(pr, arg, indent, "reserved07", &s->reserved07,
+	    sizeof(s->reserved07), 0);
+	dfs_print_bytes(pr, arg, indent, "reserved08", &s->reserved08,
+	    sizeof(s->reserved08), 0);
+	dfs_print_bytes(pr, arg, indent, "reserved0C", &s->reserved0C,
+	    sizeof(s->reserved0C), 0);
+	dfs_print_bytes(pr, arg, indent, "reserved10", &s->reserved10,
+	    sizeof(s->reserved10), 0);
+	dfs_print_bytes(pr, arg, indent, "reserved14", &s->reserved14,
+	    sizeof(s->reserved14), 0);
+	dfs_print_bytes(pr, arg, indent, "reserved18", &s->reserved18,
+	    sizeof(s->reserved18), 0);
 	pr(arg, "%*savail: %ju\n", indent, "", (uintmax_t)s->avail);
-	pr(arg, "%*sreserved20:", indent, "");
-	for (i = 0; i < sizeof(s->reserved20) / sizeof(uint32_t); i++)
-		pr(arg, " %#jx", (uintmax_t)((const uint32_t *)(const void *)&s->reserved20)[i]);
-	pr(arg, "\n");
+	dfs_print_bytes(pr, arg, indent, "reserved20", &s->reserved20,
+	    sizeof(s->reserved20), 0);
 	pr(arg, "%*sbitmapq:", indent, "");
 	for (i = 0; i < sizeof(s->bitmapq) / sizeof(uint64_t); i++)
 		pr(arg, " %#jx", (uintmax_t)((const uint64_t *)(const void *)&s->bitmapq)[i]);
@@ -823,16 +819,14 @@ hammer2_bmap_data_print(const struct hammer2_bmap_data *s, int indent, dfs_print
 }
 
 /*
- * Swap the bytes of every field of a hammer2_volconf at p whose order is not the
- * host's.
+ * Store at d, swapped, every field of the hammer2_volconf at p whose order is not
+ * the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
-hammer2_volconf_swap(uint8_t *p, int bswap)
+hammer2_volconf_swap(uint8_t *d, const uint8_t *p)
 {
-	if (bswap) {
-		dfs_swap16(p + offsetof(struct hammer2_volconf, flags));
-		hammer2_uuid_swap(p + offsetof(struct hammer2_volconf, pfs_clid), bswap);
-	}
+	dfs_swapto16(d + offsetof(struct hammer2_volconf, flags), p + offsetof(struct hammer2_volconf, flags));
+	hammer2_uuid_swap(d + offsetof(struct hammer2_volconf, pfs_clid), p + offsetof(struct hammer2_volconf, pfs_clid));
 }
 
 /*
@@ -845,7 +839,8 @@ hammer2_volconf_decode(struct hammer2_volconf *s, const void *buf, size_t len, i
 	if (len < HAMMER2_VOLCONF_SIZE)
 		return (dfs_fail(err, "hammer2_volconf", NULL, 0, DFS_ESHORT));
 	memcpy(s, buf, HAMMER2_VOLCONF_SIZE);
-	hammer2_volconf_swap((uint8_t *)s, bswap);
+	if (bswap)
+		hammer2_volconf_swap((uint8_t *)s, buf);
 	return (0);
 }
 
@@ -858,7 +853,8 @@ hammer2_volconf_encode(const struct hammer2_volconf *s, void *buf, size_t len, i
 	if (len < HAMMER2_VOLCONF_SIZE)
 		return (dfs_fail(err, "hammer2_volconf", NULL, 0, DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_VOLCONF_SIZE);
-	hammer2_volconf_swap(buf, bswap);
+	if (bswap)
+		hammer2_volconf_swap(buf, (const uint8_t *)s);
 	return (0);
 }
 
@@ -887,62 +883,60 @@ hammer2_volconf_print(const struct hammer2_volconf *s, int indent, dfs_print_fn 
 }
 
 /*
- * Swap the bytes of every field of a hammer2_inode_meta at p whose order is not the
- * host's.
+ * Store at d, swapped, every field of the hammer2_inode_meta at p whose order is not
+ * the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
-hammer2_inode_meta_swap(uint8_t *p, int bswap)
+hammer2_inode_meta_swap(uint8_t *d, const uint8_t *p)
 {
-	size_t i;
-
-	if (bswap) {
-		dfs_swap16(p + offsetof(struct hammer2_inode_meta, version));
-		dfs_swap32(p + offsetof(struct hammer2_inode_meta, uflags));
-		dfs_swap32(p + offsetof(struct hammer2_inode_meta, rmajor));
-		dfs_swap32(p + offsetof(struct hammer2_inode_meta, rminor));
-		dfs_swap64(p + offsetof(struct hammer2_inode_meta, ctime));
-		dfs_swap64(p + offsetof(struct hammer2_inode_meta, mtime));
-		dfs_swap64(p + offsetof(struct hammer2_inode_meta, atime));
-		dfs_swap64(p + offsetof(struct hammer2_inode_meta, btime));
-		hammer2_uuid_swap(p + offsetof(struct hammer2_inode_meta, uid), bswap);
-		hammer2_uuid_swap(p + offsetof(struct hammer2_inode_meta, gid), bswap);
-		dfs_swap16(p + offsetof(struct hammer2_inode_meta, cap_flags));
-		dfs_swap32(p + offsetof(struct hammer2_inode_meta, mode));
-		dfs_swap64(p + offsetof(struct hammer2_inode_meta, inum));
-		dfs_swap64(p + offsetof(struct hammer2_inode_meta, size));
-		dfs_swap64(p + offsetof(struct hammer2_inode_meta, nlinks));
-		dfs_swap64(p + offsetof(struct hammer2_inode_meta, iparent));
-		dfs_swap64(p + offsetof(struct hammer2_inode_meta, name_key));
-		dfs_swap16(p + offsetof(struct hammer2_inode_meta, name_len));
-		dfs_swap64(p + offsetof(struct hammer2_inode_meta, pfs_inum));
-		hammer2_uuid_swap(p + offsetof(struct hammer2_inode_meta, pfs_clid), bswap);
-		hammer2_uuid_swap(p + offsetof(struct hammer2_inode_meta, pfs_fsid), bswap);
-		dfs_swap64(p + offsetof(struct hammer2_inode_meta, data_quota));
-		dfs_swap64(p + offsetof(struct hammer2_inode_meta, unusedB8));
-		dfs_swap64(p + offsetof(struct hammer2_inode_meta, inode_quota));
-		dfs_swap64(p + offsetof(struct hammer2_inode_meta, unusedC8));
-		dfs_swap64(p + offsetof(struct hammer2_inode_meta, pfs_lsnap_tid));
-		dfs_swap64(p + offsetof(struct hammer2_inode_meta, reservedD8));
-		dfs_swap64(p + offsetof(struct hammer2_inode_meta, decrypt_check));
-		for (i = 0; i < 3; i++)
-			dfs_swap64(p + offsetof(struct hammer2_inode_meta, reservedE0) + i * 8);
-	}
+	dfs_swapto16(d + offsetof(struct hammer2_inode_meta, version), p + offsetof(struct hammer2_inode_meta, version));
+	dfs_swapto32(d + offsetof(struct hammer2_inode_meta, uflags), p + offsetof(struct hammer2_inode_meta, uflags));
+	dfs_swapto32(d + offsetof(struct hammer2_inode_meta, rmajor), p + offsetof(struct hammer2_inode_meta, rmajor));
+	dfs_swapto32(d + offsetof(struct hammer2_inode_meta, rminor), p + offsetof(struct hammer2_inode_meta, rminor));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, ctime), p + offsetof(struct hammer2_inode_meta, ctime));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, mtime), p + offsetof(struct hammer2_inode_meta, mtime));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, atime), p + offsetof(struct hammer2_inode_meta, atime));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, btime), p + offsetof(struct hammer2_inode_meta, btime));
+	hammer2_uuid_swap(d + offsetof(struct hammer2_inode_meta, uid), p + offsetof(struct hammer2_inode_meta, uid));
+	hammer2_uuid_swap(d + offsetof(struct hammer2_inode_meta, gid), p + offsetof(struct hammer2_inode_meta, gid));
+	dfs_swapto16(d + offsetof(struct hammer2_inode_meta, cap_flags), p + offsetof(struct hammer2_inode_meta, cap_flags));
+	dfs_swapto32(d + offsetof(struct hammer2_inode_meta, mode), p + offsetof(struct hammer2_inode_meta, mode));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, inum), p + offsetof(struct hammer2_inode_meta, inum));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, size), p + offsetof(struct hammer2_inode_meta, size));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, nlinks), p + offsetof(struct hammer2_inode_meta, nlinks));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, iparent), p + offsetof(struct hammer2_inode_meta, iparent));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, name_key), p + offsetof(struct hammer2_inode_meta, name_key));
+	dfs_swapto16(d + offsetof(struct hammer2_inode_meta, name_len), p + offsetof(struct hammer2_inode_meta, name_len));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, pfs_inum), p + offsetof(struct hammer2_inode_meta, pfs_inum));
+	hammer2_uuid_swap(d + offsetof(struct hammer2_inode_meta, pfs_clid), p + offsetof(struct hammer2_inode_meta, pfs_clid));
+	hammer2_uuid_swap(d + offsetof(struct hammer2_inode_meta, pfs_fsid), p + offsetof(struct hammer2_inode_meta, pfs_fsid));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, data_quota), p + offsetof(struct hammer2_inode_meta, data_quota));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, inode_quota), p + offsetof(struct hammer2_inode_meta, inode_quota));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, pfs_lsnap_tid), p + offsetof(struct hammer2_inode_meta, pfs_lsnap_tid));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, decrypt_check), p + offsetof(struct hammer2_inode_meta, decrypt_check));
 }
 
 /*
  * Check every value of s against the definition: the first failure is
- * returned and described in *err (which may be NULL).
+ * returned and described in *err (which may be NULL).  Inline, so
+ * that the codecs of this file check as they copy.
  */
-int
-hammer2_inode_meta_validate(const struct hammer2_inode_meta *s, struct dfs_error *err)
+static __inline int
+hammer2_inode_meta_check(const struct hammer2_inode_meta *s, struct dfs_error *err)
 {
 	if (s->version < 1)
 		return (dfs_fail(err, "hammer2_inode_meta", "version", offsetof(struct hammer2_inode_meta, version), DFS_ERANGE));
-	if (hammer2_obj_type_name(s->type) == NULL)
+	if (!hammer2_obj_type_valid(s->type))
 		return (dfs_fail(err, "hammer2_inode_meta", "type", offsetof(struct hammer2_inode_meta, type), DFS_EENUM));
 	if (s->name_len > 256)
 		return (dfs_fail(err, "hammer2_inode_meta", "name_len", offsetof(struct hammer2_inode_meta, name_len), DFS_ERANGE));
 	return (0);
+}
+
+int
+hammer2_inode_meta_validate(const struct hammer2_inode_meta *s, struct dfs_error *err)
+{
+	return (hammer2_inode_meta_check(s, err));
 }
 
 /*
@@ -955,8 +949,9 @@ hammer2_inode_meta_decode(struct hammer2_inode_meta *s, const void *buf, size_t 
 	if (len < HAMMER2_INODE_META_SIZE)
 		return (dfs_fail(err, "hammer2_inode_meta", NULL, 0, DFS_ESHORT));
 	memcpy(s, buf, HAMMER2_INODE_META_SIZE);
-	hammer2_inode_meta_swap((uint8_t *)s, bswap);
-	return (hammer2_inode_meta_validate(s, err));
+	if (bswap)
+		hammer2_inode_meta_swap((uint8_t *)s, buf);
+	return (hammer2_inode_meta_check(s, err));
 }
 
 /*
@@ -967,12 +962,13 @@ hammer2_inode_meta_encode(const struct hammer2_inode_meta *s, void *buf, size_t 
 {
 	int error;
 
-	if ((error = hammer2_inode_meta_validate(s, err)) != 0)
+	if ((error = hammer2_inode_meta_check(s, err)) != 0)
 		return (error);
 	if (len < HAMMER2_INODE_META_SIZE)
 		return (dfs_fail(err, "hammer2_inode_meta", NULL, 0, DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_INODE_META_SIZE);
-	hammer2_inode_meta_swap(buf, bswap);
+	if (bswap)
+		hammer2_inode_meta_swap(buf, (const uint8_t *)s);
 	return (0);
 }
 
@@ -982,10 +978,9 @@ hammer2_inode_meta_encode(const struct hammer2_inode_meta *s, void *buf, size_t 
 void
 hammer2_inode_meta_print(const struct hammer2_inode_meta *s, int indent, dfs_print_fn *pr, void *arg)
 {
-	size_t i;
-
 	pr(arg, "%*sversion: %ju\n", indent, "", (uintmax_t)s->version);
-	pr(arg, "%*sreserved02: %#jx\n", indent, "", (uintmax_t)s->reserved02);
+	dfs_print_bytes(pr, arg, indent, "reserved02", &s->reserved02,
+	    sizeof(s->reserved02), 0);
 	pr(arg, "%*spfs_subtype: %ju\n", indent, "", (uintmax_t)s->pfs_subtype);
 	pr(arg, "%*suflags: %#jx\n", indent, "", (uintmax_t)s->uflags);
 	pr(arg, "%*srmajor: %ju\n", indent, "", (uintmax_t)s->rmajor);
@@ -1021,33 +1016,31 @@ hammer2_inode_meta_print(const struct hammer2_inode_meta *s, int indent, dfs_pri
 	pr(arg, "%*spfs_fsid:\n", indent, "");
 	hammer2_uuid_print(&s->pfs_fsid, indent + 4, pr, arg);
 	pr(arg, "%*sdata_quota: %ju\n", indent, "", (uintmax_t)s->data_quota);
-	pr(arg, "%*sunusedB8: %#jx\n", indent, "", (uintmax_t)s->unusedB8);
+	dfs_print_bytes(pr, arg, indent, "unusedB8", &s->unusedB8,
+	    sizeof(s->unusedB8), 0);
 	pr(arg, "%*sinode_quota: %ju\n", indent, "", (uintmax_t)s->inode_quota);
-	pr(arg, "%*sunusedC8: %#jx\n", indent, "", (uintmax_t)s->unusedC8);
+	dfs_print_bytes(pr, arg, indent, "unusedC8", &s->unusedC8,
+	    sizeof(s->unusedC8), 0);
 	pr(arg, "%*spfs_lsnap_tid: %ju\n", indent, "", (uintmax_t)s->pfs_lsnap_tid);
-	pr(arg, "%*sreservedD8: %#jx\n", indent, "", (uintmax_t)s->reservedD8);
+	dfs_print_bytes(pr, arg, indent, "reservedD8", &s->reservedD8,
+	    sizeof(s->reservedD8), 0);
 	pr(arg, "%*sdecrypt_check: %ju\n", indent, "", (uintmax_t)s->decrypt_check);
-	pr(arg, "%*sreservedE0:", indent, "");
-	for (i = 0; i < sizeof(s->reservedE0) / sizeof(uint64_t); i++)
-		pr(arg, " %#jx", (uintmax_t)((const uint64_t *)(const void *)&s->reservedE0)[i]);
-	pr(arg, "\n");
+	dfs_print_bytes(pr, arg, indent, "reservedE0", &s->reservedE0,
+	    sizeof(s->reservedE0), 0);
 }
 
 /*
- * Swap the bytes of every field of a hammer2_inode_data at p whose order is not the
- * host's; s is the same structure in host order, for the union selectors.
+ * Store at d, swapped, every field of the hammer2_inode_data at p whose order is not
+ * the host's (the caller tests bswap); d holds a copy of p, and s is the structure in host order, for the union selectors.
  */
 static void
-hammer2_inode_data_swap(uint8_t *p, const struct hammer2_inode_data *s, int bswap)
+hammer2_inode_data_swap(uint8_t *d, const uint8_t *p, const struct hammer2_inode_data *s)
 {
-	if (bswap) {
-		hammer2_inode_meta_swap(p + offsetof(struct hammer2_inode_data, meta), bswap);
-	}
+	hammer2_inode_meta_swap(d + offsetof(struct hammer2_inode_data, meta), p + offsetof(struct hammer2_inode_data, meta));
 	switch (s->meta.op_flags & HAMMER2_OPFLAG_DIRECTDATA) {
 	case 0:
-		if (bswap) {
-			hammer2_blockset_swap(p + offsetof(struct hammer2_inode_data, u.blockset), &s->u.blockset, bswap);
-		}
+		hammer2_blockset_swap(d + offsetof(struct hammer2_inode_data, u.blockset), p + offsetof(struct hammer2_inode_data, u.blockset),
+		    &s->u.blockset);
 		break;
 	default:
 		break;
@@ -1056,18 +1049,19 @@ hammer2_inode_data_swap(uint8_t *p, const struct hammer2_inode_data *s, int bswa
 
 /*
  * Check every value of s against the definition: the first failure is
- * returned and described in *err (which may be NULL).
+ * returned and described in *err (which may be NULL).  Inline, so
+ * that the codecs of this file check as they copy.
  */
-int
-hammer2_inode_data_validate(const struct hammer2_inode_data *s, struct dfs_error *err)
+static __inline int
+hammer2_inode_data_check(const struct hammer2_inode_data *s, struct dfs_error *err)
 {
 	int error;
 
-	if ((error = hammer2_inode_meta_validate(&s->meta, err)) != 0)
+	if ((error = hammer2_inode_meta_check(&s->meta, err)) != 0)
 		return (error);
 	switch (s->meta.op_flags & HAMMER2_OPFLAG_DIRECTDATA) {
 	case 0:
-		if ((error = hammer2_blockset_validate(&s->u.blockset, err)) != 0)
+		if ((error = hammer2_blockset_check(&s->u.blockset, err)) != 0)
 			return (error);
 		break;
 	default:
@@ -1076,6 +1070,12 @@ hammer2_inode_data_validate(const struct hammer2_inode_data *s, struct dfs_error
 	if (!(s->meta.name_len <= HAMMER2_INODE_MAXNAME))
 		return (dfs_fail(err, "hammer2_inode_data", "name_fits", 0, DFS_ECHECK));
 	return (0);
+}
+
+int
+hammer2_inode_data_validate(const struct hammer2_inode_data *s, struct dfs_error *err)
+{
+	return (hammer2_inode_data_check(s, err));
 }
 
 /*
@@ -1088,8 +1088,9 @@ hammer2_inode_data_decode(struct hammer2_inode_data *s, const void *buf, size_t 
 	if (len < HAMMER2_INODE_DATA_SIZE)
 		return (dfs_fail(err, "hammer2_inode_data", NULL, 0, DFS_ESHORT));
 	memcpy(s, buf, HAMMER2_INODE_DATA_SIZE);
-	hammer2_inode_data_swap((uint8_t *)s, s, bswap);
-	return (hammer2_inode_data_validate(s, err));
+	if (bswap)
+		hammer2_inode_data_swap((uint8_t *)s, buf, s);
+	return (hammer2_inode_data_check(s, err));
 }
 
 /*
@@ -1100,12 +1101,13 @@ hammer2_inode_data_encode(const struct hammer2_inode_data *s, void *buf, size_t 
 {
 	int error;
 
-	if ((error = hammer2_inode_data_validate(s, err)) != 0)
+	if ((error = hammer2_inode_data_check(s, err)) != 0)
 		return (error);
 	if (len < HAMMER2_INODE_DATA_SIZE)
 		return (dfs_fail(err, "hammer2_inode_data", NULL, 0, DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_INODE_DATA_SIZE);
-	hammer2_inode_data_swap(buf, s, bswap);
+	if (bswap)
+		hammer2_inode_data_swap(buf, (const uint8_t *)s, s);
 	return (0);
 }
 
@@ -1136,47 +1138,45 @@ hammer2_inode_data_print(const struct hammer2_inode_data *s, int indent, dfs_pri
 }
 
 /*
- * Swap the bytes of every field of a hammer2_volume_data at p whose order is not the
- * host's; s is the same structure in host order, for the union selectors.
+ * Store at d, swapped, every field of the hammer2_volume_data at p whose order is not
+ * the host's (the caller tests bswap); d holds a copy of p, and s is the structure in host order, for the union selectors.
  */
 static void
-hammer2_volume_data_swap(uint8_t *p, const struct hammer2_volume_data *s, int bswap)
+hammer2_volume_data_swap(uint8_t *d, const uint8_t *p, const struct hammer2_volume_data *s)
 {
 	size_t i;
 
-	if (bswap) {
-		dfs_swap64(p + offsetof(struct hammer2_volume_data, magic));
-		dfs_swap64(p + offsetof(struct hammer2_volume_data, boot_beg));
-		dfs_swap64(p + offsetof(struct hammer2_volume_data, boot_end));
-		dfs_swap64(p + offsetof(struct hammer2_volume_data, aux_beg));
-		dfs_swap64(p + offsetof(struct hammer2_volume_data, aux_end));
-		dfs_swap64(p + offsetof(struct hammer2_volume_data, volu_size));
-		dfs_swap32(p + offsetof(struct hammer2_volume_data, version));
-		dfs_swap32(p + offsetof(struct hammer2_volume_data, flags));
-		dfs_swap32(p + offsetof(struct hammer2_volume_data, reserved003C));
-		hammer2_uuid_swap(p + offsetof(struct hammer2_volume_data, fsid), bswap);
-		hammer2_uuid_swap(p + offsetof(struct hammer2_volume_data, fstype), bswap);
-		dfs_swap64(p + offsetof(struct hammer2_volume_data, allocator_size));
-		dfs_swap64(p + offsetof(struct hammer2_volume_data, allocator_free));
-		dfs_swap64(p + offsetof(struct hammer2_volume_data, allocator_beg));
-		dfs_swap64(p + offsetof(struct hammer2_volume_data, mirror_tid));
-		dfs_swap64(p + offsetof(struct hammer2_volume_data, reserved0080));
-		dfs_swap64(p + offsetof(struct hammer2_volume_data, reserved0088));
-		dfs_swap64(p + offsetof(struct hammer2_volume_data, freemap_tid));
-		dfs_swap64(p + offsetof(struct hammer2_volume_data, bulkfree_tid));
-		for (i = 0; i < 5; i++)
-			dfs_swap64(p + offsetof(struct hammer2_volume_data, reserved00A0) + i * 8);
-		for (i = 0; i < 8; i++)
-			dfs_swap32(p + offsetof(struct hammer2_volume_data, copyexists) + i * 4);
-		for (i = 0; i < 8; i++)
-			dfs_swap32(p + offsetof(struct hammer2_volume_data, icrc_sects) + i * 4);
-		hammer2_blockset_swap(p + offsetof(struct hammer2_volume_data, sroot_blockset), &s->sroot_blockset, bswap);
-		hammer2_blockset_swap(p + offsetof(struct hammer2_volume_data, freemap_blockset), &s->freemap_blockset, bswap);
-		for (i = 0; i < 256; i++)
-			hammer2_volconf_swap(p + offsetof(struct hammer2_volume_data, copyinfo) +
-			    i * sizeof(struct hammer2_volconf), bswap);
-		dfs_swap32(p + offsetof(struct hammer2_volume_data, icrc_volheader));
-	}
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, magic), p + offsetof(struct hammer2_volume_data, magic));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, boot_beg), p + offsetof(struct hammer2_volume_data, boot_beg));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, boot_end), p + offsetof(struct hammer2_volume_data, boot_end));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, aux_beg), p + offsetof(struct hammer2_volume_data, aux_beg));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, aux_end), p + offsetof(struct hammer2_volume_data, aux_end));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, volu_size), p + offsetof(struct hammer2_volume_data, volu_size));
+	dfs_swapto32(d + offsetof(struct hammer2_volume_data, version), p + offsetof(struct hammer2_volume_data, version));
+	dfs_swapto32(d + offsetof(struct hammer2_volume_data, flags), p + offsetof(struct hammer2_volume_data, flags));
+	hammer2_uuid_swap(d + offsetof(struct hammer2_volume_data, fsid), p + offsetof(struct hammer2_volume_data, fsid));
+	hammer2_uuid_swap(d + offsetof(struct hammer2_volume_data, fstype), p + offsetof(struct hammer2_volume_data, fstype));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, allocator_size), p + offsetof(struct hammer2_volume_data, allocator_size));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, allocator_free), p + offsetof(struct hammer2_volume_data, allocator_free));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, allocator_beg), p + offsetof(struct hammer2_volume_data, allocator_beg));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, mirror_tid), p + offsetof(struct hammer2_volume_data, mirror_tid));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, freemap_tid), p + offsetof(struct hammer2_volume_data, freemap_tid));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, bulkfree_tid), p + offsetof(struct hammer2_volume_data, bulkfree_tid));
+	for (i = 0; i < 8; i++)
+		dfs_swapto32(d + offsetof(struct hammer2_volume_data, copyexists) + i * 4,
+		    p + offsetof(struct hammer2_volume_data, copyexists) + i * 4);
+	for (i = 0; i < 8; i++)
+		dfs_swapto32(d + offsetof(struct hammer2_volume_data, icrc_sects) + i * 4,
+		    p + offsetof(struct hammer2_volume_data, icrc_sects) + i * 4);
+	hammer2_blockset_swap(d + offsetof(struct hammer2_volume_data, sroot_blockset), p + offsetof(struct hammer2_volume_data, sroot_blockset),
+	    &s->sroot_blockset);
+	hammer2_blockset_swap(d + offsetof(struct hammer2_volume_data, freemap_blockset), p + offsetof(struct hammer2_volume_data, freemap_blockset),
+	    &s->freemap_blockset);
+	for (i = 0; i < 256; i++)
+		hammer2_volconf_swap(d + offsetof(struct hammer2_volume_data, copyinfo) +
+		    i * sizeof(struct hammer2_volconf), p + offsetof(struct hammer2_volume_data, copyinfo) +
+		    i * sizeof(struct hammer2_volconf));
+	dfs_swapto32(d + offsetof(struct hammer2_volume_data, icrc_volheader), p + offsetof(struct hammer2_volume_data, icrc_volheader));
 }
 
 /*
@@ -1201,10 +1201,11 @@ hammer2_volume_data_detect(const void *p, size_t len)
 
 /*
  * Check every value of s against the definition: the first failure is
- * returned and described in *err (which may be NULL).
+ * returned and described in *err (which may be NULL).  Inline, so
+ * that the codecs of this file check as they copy.
  */
-int
-hammer2_volume_data_validate(const struct hammer2_volume_data *s, struct dfs_error *err)
+static __inline int
+hammer2_volume_data_check(const struct hammer2_volume_data *s, struct dfs_error *err)
 {
 	int error;
 
@@ -1212,13 +1213,19 @@ hammer2_volume_data_validate(const struct hammer2_volume_data *s, struct dfs_err
 		return (dfs_fail(err, "hammer2_volume_data", "magic", offsetof(struct hammer2_volume_data, magic), DFS_EMAGIC));
 	if (s->version < 1)
 		return (dfs_fail(err, "hammer2_volume_data", "version", offsetof(struct hammer2_volume_data, version), DFS_ERANGE));
-	if ((error = hammer2_blockset_validate(&s->sroot_blockset, err)) != 0)
+	if ((error = hammer2_blockset_check(&s->sroot_blockset, err)) != 0)
 		return (error);
-	if ((error = hammer2_blockset_validate(&s->freemap_blockset, err)) != 0)
+	if ((error = hammer2_blockset_check(&s->freemap_blockset, err)) != 0)
 		return (error);
 	if (!(s->allocator_beg <= s->volu_size))
 		return (dfs_fail(err, "hammer2_volume_data", "allocator", 0, DFS_ECHECK));
 	return (0);
+}
+
+int
+hammer2_volume_data_validate(const struct hammer2_volume_data *s, struct dfs_error *err)
+{
+	return (hammer2_volume_data_check(s, err));
 }
 
 /*
@@ -1236,8 +1243,9 @@ hammer2_volume_data_decode(struct hammer2_volume_data *s, const void *buf, size_
 		return (dfs_fail(err, "hammer2_volume_data", "magic",
 		    offsetof(struct hammer2_volume_data, magic), DFS_EMAGIC));
 	memcpy(s, buf, HAMMER2_VOLUME_DATA_SIZE);
-	hammer2_volume_data_swap((uint8_t *)s, s, bswap);
-	return (hammer2_volume_data_validate(s, err));
+	if (bswap)
+		hammer2_volume_data_swap((uint8_t *)s, buf, s);
+	return (hammer2_volume_data_check(s, err));
 }
 
 /*
@@ -1248,12 +1256,13 @@ hammer2_volume_data_encode(const struct hammer2_volume_data *s, void *buf, size_
 {
 	int error;
 
-	if ((error = hammer2_volume_data_validate(s, err)) != 0)
+	if ((error = hammer2_volume_data_check(s, err)) != 0)
 		return (error);
 	if (len < HAMMER2_VOLUME_DATA_SIZE)
 		return (dfs_fail(err, "hammer2_volume_data", NULL, 0, DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_VOLUME_DATA_SIZE);
-	hammer2_volume_data_swap(buf, s, bswap);
+	if (bswap)
+		hammer2_volume_data_swap(buf, (const uint8_t *)s, s);
 	return (0);
 }
 
@@ -1382,8 +1391,10 @@ hammer2_volume_data_print(const struct hammer2_volume_data *s, int indent, dfs_p
 	pr(arg, "%*scopyid: %ju\n", indent, "", (uintmax_t)s->copyid);
 	pr(arg, "%*sfreemap_version: %ju\n", indent, "", (uintmax_t)s->freemap_version);
 	pr(arg, "%*speer_type: %ju\n", indent, "", (uintmax_t)s->peer_type);
-	pr(arg, "%*sreserved003B: %#jx\n", indent, "", (uintmax_t)s->reserved003B);
-	pr(arg, "%*sreserved003C: %#jx\n", indent, "", (uintmax_t)s->reserved003C);
+	dfs_print_bytes(pr, arg, indent, "reserved003B", &s->reserved003B,
+	    sizeof(s->reserved003B), 0);
+	dfs_print_bytes(pr, arg, indent, "reserved003C", &s->reserved003C,
+	    sizeof(s->reserved003C), 0);
 	pr(arg, "%*sfsid:\n", indent, "");
 	hammer2_uuid_print(&s->fsid, indent + 4, pr, arg);
 	pr(arg, "%*sfstype:\n", indent, "");
@@ -1392,14 +1403,14 @@ hammer2_volume_data_print(const struct hammer2_volume_data *s, int indent, dfs_p
 	pr(arg, "%*sallocator_free: %ju\n", indent, "", (uintmax_t)s->allocator_free);
 	pr(arg, "%*sallocator_beg: %ju\n", indent, "", (uintmax_t)s->allocator_beg);
 	pr(arg, "%*smirror_tid: %ju\n", indent, "", (uintmax_t)s->mirror_tid);
-	pr(arg, "%*sreserved0080: %#jx\n", indent, "", (uintmax_t)s->reserved0080);
-	pr(arg, "%*sreserved0088: %#jx\n", indent, "", (uintmax_t)s->reserved0088);
+	dfs_print_bytes(pr, arg, indent, "reserved0080", &s->reserved0080,
+	    sizeof(s->reserved0080), 0);
+	dfs_print_bytes(pr, arg, indent, "reserved0088", &s->reserved0088,
+	    sizeof(s->reserved0088), 0);
 	pr(arg, "%*sfreemap_tid: %ju\n", indent, "", (uintmax_t)s->freemap_tid);
 	pr(arg, "%*sbulkfree_tid: %ju\n", indent, "", (uintmax_t)s->bulkfree_tid);
-	pr(arg, "%*sreserved00A0:", indent, "");
-	for (i = 0; i < sizeof(s->reserved00A0) / sizeof(uint64_t); i++)
-		pr(arg, " %#jx", (uintmax_t)((const uint64_t *)(const void *)&s->reserved00A0)[i]);
-	pr(arg, "\n");
+	dfs_print_bytes(pr, arg, indent, "reserved00A0", &s->reserved00A0,
+	    sizeof(s->reserved00A0), 0);
 	pr(arg, "%*scopyexists:", indent, "");
 	for (i = 0; i < sizeof(s->copyexists) / sizeof(uint32_t); i++)
 		pr(arg, " %#jx", (uintmax_t)((const uint32_t *)(const void *)&s->copyexists)[i]);

@@ -53,6 +53,29 @@
 #define	HAMMER2_OBJTYPE_WHITEOUT	10
 
 
+/* Whether v is a value of hammer2_bref_type. */
+static __inline int
+hammer2_bref_type_valid(unsigned int v)
+{
+	return (v <= 6 ||
+	    (v >= 254 && v <= 255));
+}
+
+/* Whether v is a value of hammer2_check. */
+static __inline int
+hammer2_check_valid(unsigned int v)
+{
+	return (v <= 5);
+}
+
+/* Whether v is a value of hammer2_obj_type. */
+static __inline int
+hammer2_obj_type_valid(unsigned int v)
+{
+	return (v <= 2 ||
+	    (v >= 4 && v <= 10));
+}
+
 /*
  * struct hammer2_uuid: a DCE uuid (uuid_t)
  * 16 (0x10) media bytes, in the byte order of the structure or stream that holds it.
@@ -220,30 +243,6 @@ hammer2_dirent_head_set_type(void *p, uint8_t v)
 	((uint8_t *)p)[offsetof(struct hammer2_dirent_head, type)] = v;
 }
 
-static __inline uint8_t
-hammer2_dirent_head_get_unused0B(const void *p)
-{
-	return (((const uint8_t *)p)[offsetof(struct hammer2_dirent_head, unused0B)]);
-}
-
-static __inline void
-hammer2_dirent_head_set_unused0B(void *p, uint8_t v)
-{
-	((uint8_t *)p)[offsetof(struct hammer2_dirent_head, unused0B)] = v;
-}
-
-static __inline uint8_t
-hammer2_dirent_head_get_unused0C(const void *p, size_t i)
-{
-	return (((const uint8_t *)p)[offsetof(struct hammer2_dirent_head, unused0C) + i * 1]);
-}
-
-static __inline void
-hammer2_dirent_head_set_unused0C(void *p, size_t i, uint8_t v)
-{
-	((uint8_t *)p)[offsetof(struct hammer2_dirent_head, unused0C) + i * 1] = v;
-}
-
 int	hammer2_dirent_head_decode(struct hammer2_dirent_head *, const void *, size_t, int, struct dfs_error *);
 int	hammer2_dirent_head_encode(const struct hammer2_dirent_head *, void *, size_t, int, struct dfs_error *);
 int	hammer2_dirent_head_validate(const struct hammer2_dirent_head *, struct dfs_error *);
@@ -323,18 +322,6 @@ hammer2_check_iscsi_set_value(void *p, uint32_t v, int bswap)
 	dfs_put32((uint8_t *)p + offsetof(struct hammer2_check_iscsi, value), (uint32_t)v, bswap);
 }
 
-static __inline uint32_t
-hammer2_check_iscsi_get_reserved(const void *p, size_t i, int bswap)
-{
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_check_iscsi, reserved) + i * 4, bswap));
-}
-
-static __inline void
-hammer2_check_iscsi_set_reserved(void *p, size_t i, uint32_t v, int bswap)
-{
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_check_iscsi, reserved) + i * 4, (uint32_t)v, bswap);
-}
-
 int	hammer2_check_iscsi_decode(struct hammer2_check_iscsi *, const void *, size_t, int, struct dfs_error *);
 int	hammer2_check_iscsi_encode(const struct hammer2_check_iscsi *, void *, size_t, int, struct dfs_error *);
 void	hammer2_check_iscsi_print(const struct hammer2_check_iscsi *, int, dfs_print_fn *, void *);
@@ -368,18 +355,6 @@ hammer2_check_xxhash_set_value(void *p, uint64_t v, int bswap)
 	dfs_put64((uint8_t *)p + offsetof(struct hammer2_check_xxhash, value), (uint64_t)v, bswap);
 }
 
-static __inline uint64_t
-hammer2_check_xxhash_get_reserved(const void *p, size_t i, int bswap)
-{
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_check_xxhash, reserved) + i * 8, bswap));
-}
-
-static __inline void
-hammer2_check_xxhash_set_reserved(void *p, size_t i, uint64_t v, int bswap)
-{
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_check_xxhash, reserved) + i * 8, (uint64_t)v, bswap);
-}
-
 int	hammer2_check_xxhash_decode(struct hammer2_check_xxhash *, const void *, size_t, int, struct dfs_error *);
 int	hammer2_check_xxhash_encode(const struct hammer2_check_xxhash *, void *, size_t, int, struct dfs_error *);
 void	hammer2_check_xxhash_print(const struct hammer2_check_xxhash *, int, dfs_print_fn *, void *);
@@ -411,18 +386,6 @@ static __inline void
 hammer2_check_sha192_set_data(void *p, size_t i, uint8_t v)
 {
 	((uint8_t *)p)[offsetof(struct hammer2_check_sha192, data) + i * 1] = v;
-}
-
-static __inline uint8_t
-hammer2_check_sha192_get_reserved(const void *p, size_t i)
-{
-	return (((const uint8_t *)p)[offsetof(struct hammer2_check_sha192, reserved) + i * 1]);
-}
-
-static __inline void
-hammer2_check_sha192_set_reserved(void *p, size_t i, uint8_t v)
-{
-	((uint8_t *)p)[offsetof(struct hammer2_check_sha192, reserved) + i * 1] = v;
 }
 
 int	hammer2_check_sha192_decode(struct hammer2_check_sha192 *, const void *, size_t, struct dfs_error *);
@@ -486,18 +449,6 @@ static __inline void
 hammer2_check_freemap_set_avail(void *p, uint64_t v, int bswap)
 {
 	dfs_put64((uint8_t *)p + offsetof(struct hammer2_check_freemap, avail), (uint64_t)v, bswap);
-}
-
-static __inline uint8_t
-hammer2_check_freemap_get_reserved(const void *p, size_t i)
-{
-	return (((const uint8_t *)p)[offsetof(struct hammer2_check_freemap, reserved) + i * 1]);
-}
-
-static __inline void
-hammer2_check_freemap_set_reserved(void *p, size_t i, uint8_t v)
-{
-	((uint8_t *)p)[offsetof(struct hammer2_check_freemap, reserved) + i * 1] = v;
 }
 
 int	hammer2_check_freemap_decode(struct hammer2_check_freemap *, const void *, size_t, int, struct dfs_error *);
@@ -814,90 +765,6 @@ hammer2_bmap_data_set_class(void *p, uint16_t v, int bswap)
 	dfs_put16((uint8_t *)p + offsetof(struct hammer2_bmap_data, class), (uint16_t)v, bswap);
 }
 
-static __inline uint8_t
-hammer2_bmap_data_get_reserved06(const void *p)
-{
-	return (((const uint8_t *)p)[offsetof(struct hammer2_bmap_data, reserved06)]);
-}
-
-static __inline void
-hammer2_bmap_data_set_reserved06(void *p, uint8_t v)
-{
-	((uint8_t *)p)[offsetof(struct hammer2_bmap_data, reserved06)] = v;
-}
-
-static __inline uint8_t
-hammer2_bmap_data_get_reserved07(const void *p)
-{
-	return (((const uint8_t *)p)[offsetof(struct hammer2_bmap_data, reserved07)]);
-}
-
-static __inline void
-hammer2_bmap_data_set_reserved07(void *p, uint8_t v)
-{
-	((uint8_t *)p)[offsetof(struct hammer2_bmap_data, reserved07)] = v;
-}
-
-static __inline uint32_t
-hammer2_bmap_data_get_reserved08(const void *p, int bswap)
-{
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_bmap_data, reserved08), bswap));
-}
-
-static __inline void
-hammer2_bmap_data_set_reserved08(void *p, uint32_t v, int bswap)
-{
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_bmap_data, reserved08), (uint32_t)v, bswap);
-}
-
-static __inline uint32_t
-hammer2_bmap_data_get_reserved0C(const void *p, int bswap)
-{
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_bmap_data, reserved0C), bswap));
-}
-
-static __inline void
-hammer2_bmap_data_set_reserved0C(void *p, uint32_t v, int bswap)
-{
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_bmap_data, reserved0C), (uint32_t)v, bswap);
-}
-
-static __inline uint32_t
-hammer2_bmap_data_get_reserved10(const void *p, int bswap)
-{
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_bmap_data, reserved10), bswap));
-}
-
-static __inline void
-hammer2_bmap_data_set_reserved10(void *p, uint32_t v, int bswap)
-{
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_bmap_data, reserved10), (uint32_t)v, bswap);
-}
-
-static __inline uint32_t
-hammer2_bmap_data_get_reserved14(const void *p, int bswap)
-{
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_bmap_data, reserved14), bswap));
-}
-
-static __inline void
-hammer2_bmap_data_set_reserved14(void *p, uint32_t v, int bswap)
-{
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_bmap_data, reserved14), (uint32_t)v, bswap);
-}
-
-static __inline uint32_t
-hammer2_bmap_data_get_reserved18(const void *p, int bswap)
-{
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_bmap_data, reserved18), bswap));
-}
-
-static __inline void
-hammer2_bmap_data_set_reserved18(void *p, uint32_t v, int bswap)
-{
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_bmap_data, reserved18), (uint32_t)v, bswap);
-}
-
 static __inline uint32_t
 hammer2_bmap_data_get_avail(const void *p, int bswap)
 {
@@ -908,18 +775,6 @@ static __inline void
 hammer2_bmap_data_set_avail(void *p, uint32_t v, int bswap)
 {
 	dfs_put32((uint8_t *)p + offsetof(struct hammer2_bmap_data, avail), (uint32_t)v, bswap);
-}
-
-static __inline uint32_t
-hammer2_bmap_data_get_reserved20(const void *p, size_t i, int bswap)
-{
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_bmap_data, reserved20) + i * 4, bswap));
-}
-
-static __inline void
-hammer2_bmap_data_set_reserved20(void *p, size_t i, uint32_t v, int bswap)
-{
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_bmap_data, reserved20) + i * 4, (uint32_t)v, bswap);
 }
 
 static __inline uint64_t
@@ -1079,18 +934,6 @@ static __inline void
 hammer2_volconf_set_remote_pfs_type(void *p, uint8_t v)
 {
 	((uint8_t *)p)[offsetof(struct hammer2_volconf, remote_pfs_type)] = v;
-}
-
-static __inline uint8_t
-hammer2_volconf_get_reserved08(const void *p, size_t i)
-{
-	return (((const uint8_t *)p)[offsetof(struct hammer2_volconf, reserved08) + i * 1]);
-}
-
-static __inline void
-hammer2_volconf_set_reserved08(void *p, size_t i, uint8_t v)
-{
-	((uint8_t *)p)[offsetof(struct hammer2_volconf, reserved08) + i * 1] = v;
 }
 
 static __inline char
@@ -1259,18 +1102,6 @@ static __inline void
 hammer2_inode_meta_set_version(void *p, uint16_t v, int bswap)
 {
 	dfs_put16((uint8_t *)p + offsetof(struct hammer2_inode_meta, version), (uint16_t)v, bswap);
-}
-
-static __inline uint8_t
-hammer2_inode_meta_get_reserved02(const void *p)
-{
-	return (((const uint8_t *)p)[offsetof(struct hammer2_inode_meta, reserved02)]);
-}
-
-static __inline void
-hammer2_inode_meta_set_reserved02(void *p, uint8_t v)
-{
-	((uint8_t *)p)[offsetof(struct hammer2_inode_meta, reserved02)] = v;
 }
 
 static __inline uint8_t
@@ -1586,18 +1417,6 @@ hammer2_inode_meta_set_data_quota(void *p, uint64_t v, int bswap)
 }
 
 static __inline uint64_t
-hammer2_inode_meta_get_unusedB8(const void *p, int bswap)
-{
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_inode_meta, unusedB8), bswap));
-}
-
-static __inline void
-hammer2_inode_meta_set_unusedB8(void *p, uint64_t v, int bswap)
-{
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, unusedB8), (uint64_t)v, bswap);
-}
-
-static __inline uint64_t
 hammer2_inode_meta_get_inode_quota(const void *p, int bswap)
 {
 	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_inode_meta, inode_quota), bswap));
@@ -1607,18 +1426,6 @@ static __inline void
 hammer2_inode_meta_set_inode_quota(void *p, uint64_t v, int bswap)
 {
 	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, inode_quota), (uint64_t)v, bswap);
-}
-
-static __inline uint64_t
-hammer2_inode_meta_get_unusedC8(const void *p, int bswap)
-{
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_inode_meta, unusedC8), bswap));
-}
-
-static __inline void
-hammer2_inode_meta_set_unusedC8(void *p, uint64_t v, int bswap)
-{
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, unusedC8), (uint64_t)v, bswap);
 }
 
 static __inline uint64_t
@@ -1634,18 +1441,6 @@ hammer2_inode_meta_set_pfs_lsnap_tid(void *p, uint64_t v, int bswap)
 }
 
 static __inline uint64_t
-hammer2_inode_meta_get_reservedD8(const void *p, int bswap)
-{
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_inode_meta, reservedD8), bswap));
-}
-
-static __inline void
-hammer2_inode_meta_set_reservedD8(void *p, uint64_t v, int bswap)
-{
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, reservedD8), (uint64_t)v, bswap);
-}
-
-static __inline uint64_t
 hammer2_inode_meta_get_decrypt_check(const void *p, int bswap)
 {
 	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_inode_meta, decrypt_check), bswap));
@@ -1655,18 +1450,6 @@ static __inline void
 hammer2_inode_meta_set_decrypt_check(void *p, uint64_t v, int bswap)
 {
 	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, decrypt_check), (uint64_t)v, bswap);
-}
-
-static __inline uint64_t
-hammer2_inode_meta_get_reservedE0(const void *p, size_t i, int bswap)
-{
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_inode_meta, reservedE0) + i * 8, bswap));
-}
-
-static __inline void
-hammer2_inode_meta_set_reservedE0(void *p, size_t i, uint64_t v, int bswap)
-{
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, reservedE0) + i * 8, (uint64_t)v, bswap);
 }
 
 int	hammer2_inode_meta_decode(struct hammer2_inode_meta *, const void *, size_t, int, struct dfs_error *);
@@ -1968,30 +1751,6 @@ hammer2_volume_data_set_peer_type(void *p, uint8_t v)
 	((uint8_t *)p)[offsetof(struct hammer2_volume_data, peer_type)] = v;
 }
 
-static __inline uint8_t
-hammer2_volume_data_get_reserved003B(const void *p)
-{
-	return (((const uint8_t *)p)[offsetof(struct hammer2_volume_data, reserved003B)]);
-}
-
-static __inline void
-hammer2_volume_data_set_reserved003B(void *p, uint8_t v)
-{
-	((uint8_t *)p)[offsetof(struct hammer2_volume_data, reserved003B)] = v;
-}
-
-static __inline uint32_t
-hammer2_volume_data_get_reserved003C(const void *p, int bswap)
-{
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_volume_data, reserved003C), bswap));
-}
-
-static __inline void
-hammer2_volume_data_set_reserved003C(void *p, uint32_t v, int bswap)
-{
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_volume_data, reserved003C), (uint32_t)v, bswap);
-}
-
 static __inline uint64_t
 hammer2_volume_data_get_allocator_size(const void *p, int bswap)
 {
@@ -2041,30 +1800,6 @@ hammer2_volume_data_set_mirror_tid(void *p, uint64_t v, int bswap)
 }
 
 static __inline uint64_t
-hammer2_volume_data_get_reserved0080(const void *p, int bswap)
-{
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_volume_data, reserved0080), bswap));
-}
-
-static __inline void
-hammer2_volume_data_set_reserved0080(void *p, uint64_t v, int bswap)
-{
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_volume_data, reserved0080), (uint64_t)v, bswap);
-}
-
-static __inline uint64_t
-hammer2_volume_data_get_reserved0088(const void *p, int bswap)
-{
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_volume_data, reserved0088), bswap));
-}
-
-static __inline void
-hammer2_volume_data_set_reserved0088(void *p, uint64_t v, int bswap)
-{
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_volume_data, reserved0088), (uint64_t)v, bswap);
-}
-
-static __inline uint64_t
 hammer2_volume_data_get_freemap_tid(const void *p, int bswap)
 {
 	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_volume_data, freemap_tid), bswap));
@@ -2088,18 +1823,6 @@ hammer2_volume_data_set_bulkfree_tid(void *p, uint64_t v, int bswap)
 	dfs_put64((uint8_t *)p + offsetof(struct hammer2_volume_data, bulkfree_tid), (uint64_t)v, bswap);
 }
 
-static __inline uint64_t
-hammer2_volume_data_get_reserved00A0(const void *p, size_t i, int bswap)
-{
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_volume_data, reserved00A0) + i * 8, bswap));
-}
-
-static __inline void
-hammer2_volume_data_set_reserved00A0(void *p, size_t i, uint64_t v, int bswap)
-{
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_volume_data, reserved00A0) + i * 8, (uint64_t)v, bswap);
-}
-
 static __inline uint32_t
 hammer2_volume_data_get_copyexists(const void *p, size_t i, int bswap)
 {
@@ -2112,18 +1835,6 @@ hammer2_volume_data_set_copyexists(void *p, size_t i, uint32_t v, int bswap)
 	dfs_put32((uint8_t *)p + offsetof(struct hammer2_volume_data, copyexists) + i * 4, (uint32_t)v, bswap);
 }
 
-static __inline uint8_t
-hammer2_volume_data_get_reserved0140(const void *p, size_t i)
-{
-	return (((const uint8_t *)p)[offsetof(struct hammer2_volume_data, reserved0140) + i * 1]);
-}
-
-static __inline void
-hammer2_volume_data_set_reserved0140(void *p, size_t i, uint8_t v)
-{
-	((uint8_t *)p)[offsetof(struct hammer2_volume_data, reserved0140) + i * 1] = v;
-}
-
 static __inline uint32_t
 hammer2_volume_data_get_icrc_sects(const void *p, size_t i, int bswap)
 {
@@ -2134,78 +1845,6 @@ static __inline void
 hammer2_volume_data_set_icrc_sects(void *p, size_t i, uint32_t v, int bswap)
 {
 	dfs_put32((uint8_t *)p + offsetof(struct hammer2_volume_data, icrc_sects) + i * 4, (uint32_t)v, bswap);
-}
-
-static __inline uint8_t
-hammer2_volume_data_get_sector2(const void *p, size_t i)
-{
-	return (((const uint8_t *)p)[offsetof(struct hammer2_volume_data, sector2) + i * 1]);
-}
-
-static __inline void
-hammer2_volume_data_set_sector2(void *p, size_t i, uint8_t v)
-{
-	((uint8_t *)p)[offsetof(struct hammer2_volume_data, sector2) + i * 1] = v;
-}
-
-static __inline uint8_t
-hammer2_volume_data_get_sector3(const void *p, size_t i)
-{
-	return (((const uint8_t *)p)[offsetof(struct hammer2_volume_data, sector3) + i * 1]);
-}
-
-static __inline void
-hammer2_volume_data_set_sector3(void *p, size_t i, uint8_t v)
-{
-	((uint8_t *)p)[offsetof(struct hammer2_volume_data, sector3) + i * 1] = v;
-}
-
-static __inline uint8_t
-hammer2_volume_data_get_sector5(const void *p, size_t i)
-{
-	return (((const uint8_t *)p)[offsetof(struct hammer2_volume_data, sector5) + i * 1]);
-}
-
-static __inline void
-hammer2_volume_data_set_sector5(void *p, size_t i, uint8_t v)
-{
-	((uint8_t *)p)[offsetof(struct hammer2_volume_data, sector5) + i * 1] = v;
-}
-
-static __inline uint8_t
-hammer2_volume_data_get_sector6(const void *p, size_t i)
-{
-	return (((const uint8_t *)p)[offsetof(struct hammer2_volume_data, sector6) + i * 1]);
-}
-
-static __inline void
-hammer2_volume_data_set_sector6(void *p, size_t i, uint8_t v)
-{
-	((uint8_t *)p)[offsetof(struct hammer2_volume_data, sector6) + i * 1] = v;
-}
-
-static __inline uint8_t
-hammer2_volume_data_get_sector7(const void *p, size_t i)
-{
-	return (((const uint8_t *)p)[offsetof(struct hammer2_volume_data, sector7) + i * 1]);
-}
-
-static __inline void
-hammer2_volume_data_set_sector7(void *p, size_t i, uint8_t v)
-{
-	((uint8_t *)p)[offsetof(struct hammer2_volume_data, sector7) + i * 1] = v;
-}
-
-static __inline uint8_t
-hammer2_volume_data_get_reserved0400(const void *p, size_t i)
-{
-	return (((const uint8_t *)p)[offsetof(struct hammer2_volume_data, reserved0400) + i * 1]);
-}
-
-static __inline void
-hammer2_volume_data_set_reserved0400(void *p, size_t i, uint8_t v)
-{
-	((uint8_t *)p)[offsetof(struct hammer2_volume_data, reserved0400) + i * 1] = v;
 }
 
 static __inline uint32_t

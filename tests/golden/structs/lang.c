@@ -9,32 +9,37 @@
 
 
 /*
- * Swap the bytes of every field of a rec at p whose order is not the
- * host's.
+ * Store at d, swapped, every field of the rec at p whose order is not
+ * the host's (the caller tests DFS_SWAP_BIG); d holds a copy of p.
  */
 static void
-rec_swap(uint8_t *p)
+rec_swap(uint8_t *d, const uint8_t *p)
 {
-	if (DFS_SWAP_BIG) {
-		dfs_swap16(p + offsetof(struct rec, version));
-		dfs_swap16(p + offsetof(struct rec, kind));
-		dfs_swap32(p + offsetof(struct rec, id));
-		dfs_swap64(p + offsetof(struct rec, v1_stamp));
-		dfs_swap32(p + offsetof(struct rec, v2_flags));
-		dfs_swap32(p + offsetof(struct rec, v2_extra));
-	}
+	dfs_swapto16(d + offsetof(struct rec, version), p + offsetof(struct rec, version));
+	dfs_swapto16(d + offsetof(struct rec, kind), p + offsetof(struct rec, kind));
+	dfs_swapto32(d + offsetof(struct rec, id), p + offsetof(struct rec, id));
+	dfs_swapto64(d + offsetof(struct rec, v1_stamp), p + offsetof(struct rec, v1_stamp));
+	dfs_swapto32(d + offsetof(struct rec, v2_flags), p + offsetof(struct rec, v2_flags));
+	dfs_swapto32(d + offsetof(struct rec, v2_extra), p + offsetof(struct rec, v2_extra));
 }
 
 /*
  * Check every value of s against the definition: the first failure is
- * returned and described in *err (which may be NULL).
+ * returned and described in *err (which may be NULL).  Inline, so
+ * that the codecs of this file check as they copy.
  */
-int
-rec_validate(const struct rec *s, struct dfs_error *err)
+static __inline int
+rec_check(const struct rec *s, struct dfs_error *err)
 {
 	if (s->version > 2)
 		return (dfs_fail(err, "rec", "version", offsetof(struct rec, version), DFS_ERANGE));
 	return (0);
+}
+
+int
+rec_validate(const struct rec *s, struct dfs_error *err)
+{
+	return (rec_check(s, err));
 }
 
 /* The media bytes of version v: the newest this code knows beyond it. */
@@ -102,9 +107,10 @@ rec_decode(struct rec *s, const void *buf, size_t len, struct dfs_error *err)
 		return (dfs_fail(err, "rec", NULL, 0, DFS_ESHORT));
 	memcpy(s, buf, n);
 	memset((uint8_t *)s + n, 0, sizeof(*s) - n);
-	rec_swap((uint8_t *)s);
+	if (DFS_SWAP_BIG)
+		rec_swap((uint8_t *)s, (const uint8_t *)s);
 	rec_fill_defaults(s, s->version);
-	return (rec_validate(s, err));
+	return (rec_check(s, err));
 }
 
 /*
@@ -116,13 +122,14 @@ rec_encode(const struct rec *s, void *buf, size_t len, struct dfs_error *err)
 	size_t n;
 	int error;
 
-	if ((error = rec_validate(s, err)) != 0)
+	if ((error = rec_check(s, err)) != 0)
 		return (error);
 	n = rec_media_size(s);
 	if (len < n)
 		return (dfs_fail(err, "rec", NULL, 0, DFS_ESHORT));
 	memcpy(buf, s, n);
-	rec_swap(buf);
+	if (DFS_SWAP_BIG)
+		rec_swap(buf, (const uint8_t *)s);
 	return (0);
 }
 
@@ -141,28 +148,33 @@ rec_print(const struct rec *s, int indent, dfs_print_fn *pr, void *arg)
 }
 
 /*
- * Swap the bytes of every field of a entry at p whose order is not the
- * host's.
+ * Store at d, swapped, every field of the entry at p whose order is not
+ * the host's (the caller tests DFS_SWAP_LITTLE); d holds a copy of p.
  */
 static void
-entry_swap(uint8_t *p)
+entry_swap(uint8_t *d, const uint8_t *p)
 {
-	if (DFS_SWAP_LITTLE) {
-		dfs_swap32(p + offsetof(struct entry, ino));
-		dfs_swap16(p + offsetof(struct entry, reclen));
-	}
+	dfs_swapto32(d + offsetof(struct entry, ino), p + offsetof(struct entry, ino));
+	dfs_swapto16(d + offsetof(struct entry, reclen), p + offsetof(struct entry, reclen));
 }
 
 /*
  * Check every value of s against the definition: the first failure is
- * returned and described in *err (which may be NULL).
+ * returned and described in *err (which may be NULL).  Inline, so
+ * that the codecs of this file check as they copy.
  */
-int
-entry_validate(const struct entry *s, struct dfs_error *err)
+static __inline int
+entry_check(const struct entry *s, struct dfs_error *err)
 {
 	if (s->namlen > 32)
 		return (dfs_fail(err, "entry", "name", offsetof(struct entry, name), DFS_ELENGTH));
 	return (0);
+}
+
+int
+entry_validate(const struct entry *s, struct dfs_error *err)
+{
+	return (entry_check(s, err));
 }
 
 size_t
@@ -183,7 +195,8 @@ entry_decode(struct entry *s, const void *buf, size_t len, struct dfs_error *err
 	if (len < ENTRY_SIZE)
 		return (dfs_fail(err, "entry", NULL, 0, DFS_ESHORT));
 	memcpy(s, buf, ENTRY_SIZE);
-	entry_swap((uint8_t *)s);
+	if (DFS_SWAP_LITTLE)
+		entry_swap((uint8_t *)s, buf);
 	if (s->namlen > 32)
 		return (dfs_fail(err, "entry", "name",
 		    offsetof(struct entry, name), DFS_ELENGTH));
@@ -192,7 +205,7 @@ entry_decode(struct entry *s, const void *buf, size_t len, struct dfs_error *err
 		return (dfs_fail(err, "entry", "name",
 		    offsetof(struct entry, name), DFS_ESHORT));
 	memcpy(s->name, (const uint8_t *)buf + ENTRY_SIZE, n - ENTRY_SIZE);
-	return (entry_validate(s, err));
+	return (entry_check(s, err));
 }
 
 /*
@@ -204,13 +217,14 @@ entry_encode(const struct entry *s, void *buf, size_t len, struct dfs_error *err
 	size_t n;
 	int error;
 
-	if ((error = entry_validate(s, err)) != 0)
+	if ((error = entry_check(s, err)) != 0)
 		return (error);
 	n = entry_media_size(s);
 	if (len < n)
 		return (dfs_fail(err, "entry", NULL, 0, DFS_ESHORT));
 	memcpy(buf, s, n);
-	entry_swap(buf);
+	if (DFS_SWAP_LITTLE)
+		entry_swap(buf, (const uint8_t *)s);
 	return (0);
 }
 
@@ -229,33 +243,40 @@ entry_print(const struct entry *s, int indent, dfs_print_fn *pr, void *arg)
 }
 
 /*
- * Swap the bytes of every field of a words at p whose order is not the
- * host's.
+ * Store at d, swapped, every field of the words at p whose order is not
+ * the host's; d holds a copy of p.
  */
 static void
-words_swap(uint8_t *p)
+words_swap(uint8_t *d, const uint8_t *p)
 {
 	if (DFS_SWAP_LITTLE) {
-		dfs_swap16(p + offsetof(struct words, count));
-		dfs_swap16(p + offsetof(struct words, le16));
+		dfs_swapto16(d + offsetof(struct words, count), p + offsetof(struct words, count));
+		dfs_swapto16(d + offsetof(struct words, le16), p + offsetof(struct words, le16));
 	}
 	if (DFS_SWAP_BIG) {
-		dfs_swap32(p + offsetof(struct words, be32));
+		dfs_swapto32(d + offsetof(struct words, be32), p + offsetof(struct words, be32));
 	}
 }
 
 /*
  * Check every value of s against the definition: the first failure is
- * returned and described in *err (which may be NULL).
+ * returned and described in *err (which may be NULL).  Inline, so
+ * that the codecs of this file check as they copy.
  */
-int
-words_validate(const struct words *s, struct dfs_error *err)
+static __inline int
+words_check(const struct words *s, struct dfs_error *err)
 {
 	if (s->count > 8)
 		return (dfs_fail(err, "words", "count", offsetof(struct words, count), DFS_ERANGE));
 	if (s->count > 8)
 		return (dfs_fail(err, "words", "list", offsetof(struct words, list), DFS_ELENGTH));
 	return (0);
+}
+
+int
+words_validate(const struct words *s, struct dfs_error *err)
+{
+	return (words_check(s, err));
 }
 
 size_t
@@ -276,7 +297,7 @@ words_decode(struct words *s, const void *buf, size_t len, struct dfs_error *err
 	if (len < WORDS_SIZE)
 		return (dfs_fail(err, "words", NULL, 0, DFS_ESHORT));
 	memcpy(s, buf, WORDS_SIZE);
-	words_swap((uint8_t *)s);
+	words_swap((uint8_t *)s, buf);
 	if (s->count > 8)
 		return (dfs_fail(err, "words", "list",
 		    offsetof(struct words, list), DFS_ELENGTH));
@@ -291,7 +312,7 @@ words_decode(struct words *s, const void *buf, size_t len, struct dfs_error *err
 		for (i = 0; i < s->count; i++)
 			dfs_swap32(&s->list[i]);
 	}
-	return (words_validate(s, err));
+	return (words_check(s, err));
 }
 
 /*
@@ -303,13 +324,13 @@ words_encode(const struct words *s, void *buf, size_t len, struct dfs_error *err
 	size_t n;
 	int error;
 
-	if ((error = words_validate(s, err)) != 0)
+	if ((error = words_check(s, err)) != 0)
 		return (error);
 	n = words_media_size(s);
 	if (len < n)
 		return (dfs_fail(err, "words", NULL, 0, DFS_ESHORT));
 	memcpy(buf, s, n);
-	words_swap(buf);
+	words_swap(buf, (const uint8_t *)s);
 	if (DFS_SWAP_LITTLE) {
 		size_t i;
 
@@ -383,16 +404,14 @@ incore_print(const struct incore *s, int indent, dfs_print_fn *pr, void *arg)
 }
 
 /*
- * Swap the bytes of every field of a tight at p whose order is not the
- * host's.
+ * Store at d, swapped, every field of the tight at p whose order is not
+ * the host's (the caller tests DFS_SWAP_LITTLE); d holds a copy of p.
  */
 static void
-tight_swap(uint8_t *p)
+tight_swap(uint8_t *d, const uint8_t *p)
 {
-	if (DFS_SWAP_LITTLE) {
-		dfs_swap32(p + offsetof(struct tight, value));
-		dfs_swap16(p + offsetof(struct tight, more));
-	}
+	dfs_swapto32(d + offsetof(struct tight, value), p + offsetof(struct tight, value));
+	dfs_swapto16(d + offsetof(struct tight, more), p + offsetof(struct tight, more));
 }
 
 /*
@@ -405,7 +424,8 @@ tight_decode(struct tight *s, const void *buf, size_t len, struct dfs_error *err
 	if (len < TIGHT_SIZE)
 		return (dfs_fail(err, "tight", NULL, 0, DFS_ESHORT));
 	memcpy(s, buf, TIGHT_SIZE);
-	tight_swap((uint8_t *)s);
+	if (DFS_SWAP_LITTLE)
+		tight_swap((uint8_t *)s, buf);
 	return (0);
 }
 
@@ -418,7 +438,8 @@ tight_encode(const struct tight *s, void *buf, size_t len, struct dfs_error *err
 	if (len < TIGHT_SIZE)
 		return (dfs_fail(err, "tight", NULL, 0, DFS_ESHORT));
 	memcpy(buf, s, TIGHT_SIZE);
-	tight_swap(buf);
+	if (DFS_SWAP_LITTLE)
+		tight_swap(buf, (const uint8_t *)s);
 	return (0);
 }
 

@@ -127,6 +127,38 @@ dfs_swaplong(void *p)
 }
 
 /*
+ * Store at d the integer at p, swapped.  Decoders swap from the media
+ * buffer into the structure they just copied it to, so that no load
+ * waits on the wide stores of that copy.
+ */
+static __inline void
+dfs_swapto16(void *d, const void *p)
+{
+	dfs_store16(d, __builtin_bswap16(dfs_load16(p)));
+}
+
+static __inline void
+dfs_swapto32(void *d, const void *p)
+{
+	dfs_store32(d, __builtin_bswap32(dfs_load32(p)));
+}
+
+static __inline void
+dfs_swapto64(void *d, const void *p)
+{
+	dfs_store64(d, __builtin_bswap64(dfs_load64(p)));
+}
+
+static __inline void
+dfs_swaptolong(void *d, const void *p)
+{
+	if (sizeof(long) == 8)
+		dfs_swapto64(d, p);
+	else
+		dfs_swapto32(d, p);
+}
+
+/*
  * The value at p in the order 'swap' says (nonzero: not the host's).
  * Fixed-order accessors pass DFS_SWAP_LITTLE or DFS_SWAP_BIG, which the
  * compiler folds away.
