@@ -241,14 +241,14 @@ class Field:
 
     @property
     def base_ctype(self):
-        """The type of a declaration without its '*': 'void', 'uint32_t'."""
+        """The type of a declaration without its '*'s: 'void', 'char'."""
         return self.ctype.rstrip(" *")
 
     @property
     def declarator(self):
         """'x[4]', '*p[13]': what follows the base type (style(9) puts
         the '*' with the name)."""
-        star = "*" if self.ctype.endswith("*") else ""
+        star = "*" * self.ctype[len(self.base_ctype):].count("*")
         return star + self.name + "".join("[%s]" % d for d in self.dims)
 
 

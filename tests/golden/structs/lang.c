@@ -489,3 +489,199 @@ shared_print(const struct shared *s, int indent, dfs_print_fn *pr, void *arg)
 	pr(arg, "%*sstate: %ju\n", indent, "", (uintmax_t)s->state);
 	pr(arg, "%*smode: %ju\n", indent, "", (uintmax_t)s->mode);
 }
+
+/*
+ * Store at d, swapped, every field of the aligned_part at p whose order is not
+ * the host's (the caller tests DFS_SWAP_LITTLE); d holds a copy of p.
+ */
+static void
+aligned_part_swap(uint8_t *d, const uint8_t *p)
+{
+	dfs_swapto32(d + offsetof(struct aligned_part, a), p + offsetof(struct aligned_part, a));
+	dfs_swapto64(d + offsetof(struct aligned_part, b), p + offsetof(struct aligned_part, b));
+}
+
+/*
+ * Check every value of s against the definition: the first failure is
+ * returned and described in *err (which may be NULL).  Inline, so
+ * that the codecs of this file check as they copy.
+ */
+static __inline int
+aligned_part_check(const struct aligned_part *s, struct dfs_error *err)
+{
+	if (s->a > 10)
+		return (dfs_fail(err, "aligned_part", "a", offsetof(struct aligned_part, a), DFS_ERANGE));
+	return (0);
+}
+
+int
+aligned_part_validate(const struct aligned_part *s, struct dfs_error *err)
+{
+	return (aligned_part_check(s, err));
+}
+
+/*
+ * Decode the aligned_part at buf (len bytes) into s, in host order, and
+ * validate it.
+ */
+int
+aligned_part_decode(struct aligned_part *s, const void *buf, size_t len, struct dfs_error *err)
+{
+	if (len < ALIGNED_PART_SIZE)
+		return (dfs_fail(err, "aligned_part", NULL, 0, DFS_ESHORT));
+	memcpy(s, buf, ALIGNED_PART_SIZE);
+	if (DFS_SWAP_LITTLE)
+		aligned_part_swap((uint8_t *)s, buf);
+	return (aligned_part_check(s, err));
+}
+
+/*
+ * Validate s and encode it into buf (len bytes).
+ */
+int
+aligned_part_encode(const struct aligned_part *s, void *buf, size_t len, struct dfs_error *err)
+{
+	int error;
+
+	if ((error = aligned_part_check(s, err)) != 0)
+		return (error);
+	if (len < ALIGNED_PART_SIZE)
+		return (dfs_fail(err, "aligned_part", NULL, 0, DFS_ESHORT));
+	memcpy(buf, s, ALIGNED_PART_SIZE);
+	if (DFS_SWAP_LITTLE)
+		aligned_part_swap(buf, (const uint8_t *)s);
+	return (0);
+}
+
+/*
+ * Print s, a field a line, indented by indent columns.
+ */
+void
+aligned_part_print(const struct aligned_part *s, int indent, dfs_print_fn *pr, void *arg)
+{
+	pr(arg, "%*sa: %ju\n", indent, "", (uintmax_t)s->a);
+	dfs_print_bytes(pr, arg, indent, "pad_0004", &s->pad_0004,
+	    sizeof(s->pad_0004), 0);
+	pr(arg, "%*sb: %ju\n", indent, "", (uintmax_t)s->b);
+}
+
+/*
+ * Store at d, swapped, every field of the packed_whole at p whose order is not
+ * the host's (the caller tests DFS_SWAP_LITTLE); d holds a copy of p, and s is the structure in host order, for the union selectors.
+ */
+static void
+packed_whole_swap(uint8_t *d, const uint8_t *p, const struct packed_whole *s)
+{
+	size_t i;
+
+	aligned_part_swap(d + offsetof(struct packed_whole, one), p + offsetof(struct packed_whole, one));
+	for (i = 0; i < 2; i++)
+		aligned_part_swap(d + offsetof(struct packed_whole, two) +
+		    i * sizeof(struct aligned_part), p + offsetof(struct packed_whole, two) +
+		    i * sizeof(struct aligned_part));
+	switch (s->tag) {
+	case 1:
+		aligned_part_swap(d + offsetof(struct packed_whole, u.x), p + offsetof(struct packed_whole, u.x));
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Check every value of s against the definition: the first failure is
+ * returned and described in *err (which may be NULL).  Inline, so
+ * that the codecs of this file check as they copy.
+ */
+static __inline int
+packed_whole_check(const struct packed_whole *s, struct dfs_error *err)
+{
+	size_t i;
+	int error;
+
+	if ((error = aligned_part_check((const void *)((const uint8_t *)s + offsetof(struct packed_whole, one)), err)) != 0)
+		return (error);
+	for (i = 0; i < sizeof(s->two) / sizeof(struct aligned_part); i++)
+		if ((error = aligned_part_check(
+		    (const struct aligned_part *)(const void *)((const uint8_t *)s + offsetof(struct packed_whole, two)) + i, err)) != 0)
+			return (error);
+	switch (s->tag) {
+	case 1:
+		if ((error = aligned_part_check((const void *)((const uint8_t *)s + offsetof(struct packed_whole, u.x)), err)) != 0)
+			return (error);
+		break;
+	default:
+		break;
+	}
+	return (0);
+}
+
+int
+packed_whole_validate(const struct packed_whole *s, struct dfs_error *err)
+{
+	return (packed_whole_check(s, err));
+}
+
+/*
+ * Decode the packed_whole at buf (len bytes) into s, in host order, and
+ * validate it.
+ */
+int
+packed_whole_decode(struct packed_whole *s, const void *buf, size_t len, struct dfs_error *err)
+{
+	if (len < PACKED_WHOLE_SIZE)
+		return (dfs_fail(err, "packed_whole", NULL, 0, DFS_ESHORT));
+	memcpy(s, buf, PACKED_WHOLE_SIZE);
+	if (DFS_SWAP_LITTLE)
+		packed_whole_swap((uint8_t *)s, buf, s);
+	return (packed_whole_check(s, err));
+}
+
+/*
+ * Validate s and encode it into buf (len bytes).
+ */
+int
+packed_whole_encode(const struct packed_whole *s, void *buf, size_t len, struct dfs_error *err)
+{
+	int error;
+
+	if ((error = packed_whole_check(s, err)) != 0)
+		return (error);
+	if (len < PACKED_WHOLE_SIZE)
+		return (dfs_fail(err, "packed_whole", NULL, 0, DFS_ESHORT));
+	memcpy(buf, s, PACKED_WHOLE_SIZE);
+	if (DFS_SWAP_LITTLE)
+		packed_whole_swap(buf, (const uint8_t *)s, s);
+	return (0);
+}
+
+/*
+ * Print s, a field a line, indented by indent columns.
+ */
+void
+packed_whole_print(const struct packed_whole *s, int indent, dfs_print_fn *pr, void *arg)
+{
+	size_t i;
+
+	pr(arg, "%*stag: %ju\n", indent, "", (uintmax_t)s->tag);
+	pr(arg, "%*sone:\n", indent, "");
+	aligned_part_print((const void *)((const uint8_t *)s +
+	    offsetof(struct packed_whole, one)), indent + 4, pr, arg);
+	for (i = 0; i < sizeof(s->two) / sizeof(struct aligned_part); i++) {
+		pr(arg, "%*stwo[%zu]:\n", indent, "", i);
+		aligned_part_print((const struct aligned_part *)(const void *)(const void *)((const uint8_t *)s +
+	    offsetof(struct packed_whole, two)) + i,
+		    indent + 4, pr, arg);
+	}
+	switch (s->tag) {
+	case 1:
+		pr(arg, "%*su.x:\n", indent, "");
+		aligned_part_print((const void *)((const uint8_t *)s +
+		    offsetof(struct packed_whole, u.x)), indent + 4, pr, arg);
+		break;
+	default:
+		dfs_print_bytes(pr, arg, indent, "u", &s->u,
+		    sizeof(s->u), 0);
+		break;
+	}
+}

@@ -317,7 +317,7 @@ struct incore {
 	uint8_t		pad_0004[4];	/* 0x0004 */
 	long		hint;	/* 0x0008/0x0008 */
 	struct incore	*slots[(32 / sizeof(void *)) - 3];	/* 0x0010/0x000c */
-	void		*owner;	/* 0x0018/0x0020 */
+	char		**owner;	/* 0x0018/0x0020 */
 	void		*next;	/* 0x0020/0x0024 */
 };
 
@@ -538,6 +538,97 @@ shared_store_gen(struct shared *s, uint64_t v)
 int	shared_decode(struct shared *, const void *, size_t, struct dfs_error *);
 int	shared_encode(const struct shared *, void *, size_t, struct dfs_error *);
 void	shared_print(const struct shared *, int, dfs_print_fn *, void *);
+
+/*
+ * struct aligned_part
+ * 16 (0x10) media bytes, little-endian.
+ */
+struct aligned_part {
+	uint32_t	a;	/* 0x0000 */
+	uint8_t		pad_0004[4];	/* 0x0004 */
+	uint64_t	b;	/* 0x0008 */
+};
+
+#define	ALIGNED_PART_SIZE	16
+
+_Static_assert(sizeof(struct aligned_part) == 16, "struct aligned_part: 16 bytes");
+_Static_assert(offsetof(struct aligned_part, a) == 0x0000,
+    "aligned_part.a at 0x0000");
+_Static_assert(offsetof(struct aligned_part, pad_0004) == 0x0004,
+    "aligned_part.pad_0004 at 0x0004");
+_Static_assert(offsetof(struct aligned_part, b) == 0x0008,
+    "aligned_part.b at 0x0008");
+
+static __inline uint32_t
+aligned_part_get_a(const void *p)
+{
+	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct aligned_part, a), DFS_SWAP_LITTLE));
+}
+
+static __inline void
+aligned_part_set_a(void *p, uint32_t v)
+{
+	dfs_put32((uint8_t *)p + offsetof(struct aligned_part, a), (uint32_t)v, DFS_SWAP_LITTLE);
+}
+
+static __inline uint64_t
+aligned_part_get_b(const void *p)
+{
+	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct aligned_part, b), DFS_SWAP_LITTLE));
+}
+
+static __inline void
+aligned_part_set_b(void *p, uint64_t v)
+{
+	dfs_put64((uint8_t *)p + offsetof(struct aligned_part, b), (uint64_t)v, DFS_SWAP_LITTLE);
+}
+
+int	aligned_part_decode(struct aligned_part *, const void *, size_t, struct dfs_error *);
+int	aligned_part_encode(const struct aligned_part *, void *, size_t, struct dfs_error *);
+int	aligned_part_validate(const struct aligned_part *, struct dfs_error *);
+void	aligned_part_print(const struct aligned_part *, int, dfs_print_fn *, void *);
+
+/*
+ * struct packed_whole
+ * 65 (0x41) media bytes, little-endian.
+ */
+struct packed_whole {
+	uint8_t			tag;	/* 0x0000 */
+	struct aligned_part	one;	/* 0x0001 */
+	struct aligned_part	two[2];	/* 0x0011 */
+	union {
+		struct aligned_part	x;	/* when 1 */
+	} u;	/* 0x0031 */
+} __packed;
+
+#define	PACKED_WHOLE_SIZE	65
+
+_Static_assert(sizeof(struct packed_whole) == 65, "struct packed_whole: 65 bytes");
+_Static_assert(offsetof(struct packed_whole, tag) == 0x0000,
+    "packed_whole.tag at 0x0000");
+_Static_assert(offsetof(struct packed_whole, one) == 0x0001,
+    "packed_whole.one at 0x0001");
+_Static_assert(offsetof(struct packed_whole, two) == 0x0011,
+    "packed_whole.two at 0x0011");
+_Static_assert(offsetof(struct packed_whole, u) == 0x0031,
+    "packed_whole.u at 0x0031");
+
+static __inline uint8_t
+packed_whole_get_tag(const void *p)
+{
+	return (((const uint8_t *)p)[offsetof(struct packed_whole, tag)]);
+}
+
+static __inline void
+packed_whole_set_tag(void *p, uint8_t v)
+{
+	((uint8_t *)p)[offsetof(struct packed_whole, tag)] = v;
+}
+
+int	packed_whole_decode(struct packed_whole *, const void *, size_t, struct dfs_error *);
+int	packed_whole_encode(const struct packed_whole *, void *, size_t, struct dfs_error *);
+int	packed_whole_validate(const struct packed_whole *, struct dfs_error *);
+void	packed_whole_print(const struct packed_whole *, int, dfs_print_fn *, void *);
 
 
 #endif /* !_LANG_H_ */
