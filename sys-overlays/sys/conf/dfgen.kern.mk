@@ -20,7 +20,8 @@ DFGEN_KCONF_FLAGS?=	--no-opt-headers
 # What each family generates for the kernel.
 DFGEN_DEFS.consts=	$S/dfgen/consts/hammer2_consts.def
 DFGEN_DEFS.structs=	$S/dfgen/structs/hammer2_media.def \
-			$S/dfgen/structs/dmsg_media.def
+			$S/dfgen/structs/dmsg_media.def \
+			$S/dfgen/structs/ufs1.def
 DFGEN_DEFS.vm=		$S/dfgen/vm/cbpf.def $S/dfgen/vm/xvm.def
 DFGEN_DEFS.ctxsw=	$S/dfgen/ctxsw/ctxsw.def
 # ASYNC_SYSCALLS: the messages and dispatch table of the tree's own
@@ -32,7 +33,7 @@ DFGEN_DEFS.syscalls=	$S/kern/syscalls.master
 # Generated sources that families link into the kernel.
 DFGEN_KERNEL_OBJS?=
 .if !empty(DFGEN_ENABLED:Mstructs)
-DFGEN_KERNEL_OBJS+=	hammer2_media.o dmsg_media.o
+DFGEN_KERNEL_OBJS+=	hammer2_media.o dmsg_media.o ufs1.o
 .endif
 .if !empty(DFGEN_ENABLED:Mvm)
 .for _vm in cbpf xvm
