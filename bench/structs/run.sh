@@ -69,3 +69,12 @@ $CC -O2 -std=gnu11 -Wall -Wextra -I"$TOP/sys-overlays/sys" -I"$work" \
     $(pkg-config --libs libtirpc libprotobuf-c)
 echo "$CC $($CC -dumpversion) -O2, $(uname -m)"
 "$work/bench" "$N"
+
+# Versioned data: bench_versions.c over versioned.def.
+"$PYTHON" "$TOP/generators/dfgen" structs "$HERE/versioned.def" \
+    -o "$work" >/dev/null
+$CC -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror \
+    -I"$TOP/sys-overlays/sys" \
+    -I"$work" -o "$work/bench_versions" "$HERE/bench_versions.c" \
+    "$work/versioned.c" "$STRUCTS/dfstruct.c"
+"$work/bench_versions" "$N"

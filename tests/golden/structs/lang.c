@@ -98,15 +98,24 @@ rec_convert(struct rec *s, unsigned int v)
 int
 rec_decode(struct rec *s, const void *buf, size_t len, struct dfs_error *err)
 {
-	size_t n;
+	unsigned int v;
 
 	if (len < 8)
 		return (dfs_fail(err, "rec", NULL, 0, DFS_ESHORT));
-	n = rec_version_size(rec_get_version(buf));
-	if (len < n)
-		return (dfs_fail(err, "rec", NULL, 0, DFS_ESHORT));
-	memcpy(s, buf, n);
-	memset((uint8_t *)s + n, 0, sizeof(*s) - n);
+	v = rec_get_version(buf);
+	if (v >= 2) {
+		if (len < 24)
+			return (dfs_fail(err, "rec", NULL, 0, DFS_ESHORT));
+		memcpy(s, buf, 24);
+	} else if (v >= 1) {
+		if (len < 16)
+			return (dfs_fail(err, "rec", NULL, 0, DFS_ESHORT));
+		memcpy(s, buf, 16);
+		memset((uint8_t *)s + 16, 0, sizeof(*s) - 16);
+	} else {
+		memcpy(s, buf, 8);
+		memset((uint8_t *)s + 8, 0, sizeof(*s) - 8);
+	}
 	if (DFS_SWAP_BIG)
 		rec_swap((uint8_t *)s, (const uint8_t *)s);
 	rec_fill_defaults(s, s->version);
