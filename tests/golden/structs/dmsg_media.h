@@ -44,12 +44,12 @@ dmsg_peer_valid(unsigned int v)
  * 16 (0x10) media bytes, in the byte order of the structure or stream that holds it.
  */
 struct dmsg_uuid {
-	uint32_t	time_low;	/* 0x0000 */
-	uint16_t	time_mid;	/* 0x0004 */
-	uint16_t	time_hi_and_version;	/* 0x0006 */
+	uint32_t	time_low;			/* 0x0000 */
+	uint16_t	time_mid;			/* 0x0004 */
+	uint16_t	time_hi_and_version;		/* 0x0006 */
 	uint8_t		clock_seq_hi_and_reserved;	/* 0x0008 */
-	uint8_t		clock_seq_low;	/* 0x0009 */
-	uint8_t		node[6];	/* 0x000a */
+	uint8_t		clock_seq_low;			/* 0x0009 */
+	uint8_t		node[6];			/* 0x000a */
 };
 
 #define	DMSG_UUID_SIZE	16
@@ -149,16 +149,16 @@ void	dmsg_uuid_print(const struct dmsg_uuid *, int, dfs_print_fn *, void *);
  * 64 (0x40) media bytes, in the byte order its magic 'magic' shows.
  */
 struct dmsg_hdr {
-	uint16_t	magic;	/* 0x0000 */
+	uint16_t	magic;		/* 0x0000 */
 	uint16_t	reserved02;	/* 0x0002 (reserved) */
-	uint32_t	salt;	/* 0x0004 */
-	uint64_t	msgid;	/* 0x0008 */
+	uint32_t	salt;		/* 0x0004 */
+	uint64_t	msgid;		/* 0x0008 */
 	uint64_t	circuit;	/* 0x0010 */
 	uint64_t	reserved18;	/* 0x0018 (reserved) */
-	uint32_t	cmd;	/* 0x0020 flags | protocol | command | header size / 64 */
+	uint32_t	cmd;		/* 0x0020 flags | protocol | command | header size / 64 */
 	uint32_t	aux_crc;	/* 0x0024 */
 	uint32_t	aux_bytes;	/* 0x0028 */
-	uint32_t	error;	/* 0x002c */
+	uint32_t	error;		/* 0x002c */
 	uint64_t	aux_descr;	/* 0x0030 */
 	uint32_t	reserved38;	/* 0x0038 (reserved) */
 	uint32_t	hdr_crc;	/* 0x003c */
@@ -346,18 +346,18 @@ void	dmsg_hdr_print(const struct dmsg_hdr *, int, dfs_print_fn *, void *);
  * 324 (0x144) media bytes, in the byte order of the structure or stream that holds it.
  */
 struct dmsg_lnk_conn {
-	struct dmsg_hdr		head;	/* 0x0000 */
-	struct dmsg_uuid	media_id;	/* 0x0040 */
-	struct dmsg_uuid	peer_id;	/* 0x0050 */
-	struct dmsg_uuid	reserved01;	/* 0x0060 (reserved) */
-	uint64_t		peer_mask;	/* 0x0070 */
-	uint8_t			peer_type;	/* 0x0078 */
-	uint8_t			reserved02;	/* 0x0079 (reserved) */
-	uint16_t		proto_version;	/* 0x007a */
-	uint32_t		status;	/* 0x007c */
-	uint32_t		rnss;	/* 0x0080 */
-	uint8_t			reserved03[8];	/* 0x0084 (reserved) */
-	uint32_t		reserved04[14];	/* 0x008c (reserved) */
+	struct dmsg_hdr		head;				/* 0x0000 */
+	struct dmsg_uuid	media_id;			/* 0x0040 */
+	struct dmsg_uuid	peer_id;			/* 0x0050 */
+	struct dmsg_uuid	reserved01;			/* 0x0060 (reserved) */
+	uint64_t		peer_mask;			/* 0x0070 */
+	uint8_t			peer_type;			/* 0x0078 */
+	uint8_t			reserved02;			/* 0x0079 (reserved) */
+	uint16_t		proto_version;			/* 0x007a */
+	uint32_t		status;				/* 0x007c */
+	uint32_t		rnss;				/* 0x0080 */
+	uint8_t			reserved03[8];			/* 0x0084 (reserved) */
+	uint32_t		reserved04[14];			/* 0x008c (reserved) */
 	char			peer_label[DMSG_LABEL_SIZE];	/* 0x00c4 */
 };
 

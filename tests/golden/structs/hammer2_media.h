@@ -81,12 +81,12 @@ hammer2_obj_type_valid(unsigned int v)
  * 16 (0x10) media bytes, in the byte order of the structure or stream that holds it.
  */
 struct hammer2_uuid {
-	uint32_t	time_low;	/* 0x0000 */
-	uint16_t	time_mid;	/* 0x0004 */
-	uint16_t	time_hi_and_version;	/* 0x0006 */
+	uint32_t	time_low;			/* 0x0000 */
+	uint16_t	time_mid;			/* 0x0004 */
+	uint16_t	time_hi_and_version;		/* 0x0006 */
 	uint8_t		clock_seq_hi_and_reserved;	/* 0x0008 */
-	uint8_t		clock_seq_low;	/* 0x0009 */
-	uint8_t		node[6];	/* 0x000a */
+	uint8_t		clock_seq_low;			/* 0x0009 */
+	uint8_t		node[6];			/* 0x000a */
 };
 
 #define	HAMMER2_UUID_SIZE	16
@@ -186,9 +186,9 @@ void	hammer2_uuid_print(const struct hammer2_uuid *, int, dfs_print_fn *, void *
  * 16 (0x10) media bytes, in the byte order of the structure or stream that holds it.
  */
 struct hammer2_dirent_head {
-	uint64_t	inum;	/* 0x0000 */
-	uint16_t	namlen;	/* 0x0008 */
-	uint8_t		type;	/* 0x000a */
+	uint64_t	inum;		/* 0x0000 */
+	uint16_t	namlen;		/* 0x0008 */
+	uint8_t		type;		/* 0x000a */
 	uint8_t		unused0B;	/* 0x000b (reserved) */
 	uint8_t		unused0C[4];	/* 0x000c (reserved) */
 };
@@ -298,7 +298,7 @@ void	hammer2_blockref_stats_print(const struct hammer2_blockref_stats *, int, df
  * 64 (0x40) media bytes, in the byte order of the structure or stream that holds it.
  */
 struct hammer2_check_iscsi {
-	uint32_t	value;	/* 0x0000 */
+	uint32_t	value;		/* 0x0000 */
 	uint32_t	reserved[15];	/* 0x0004 (reserved) */
 };
 
@@ -331,7 +331,7 @@ void	hammer2_check_iscsi_print(const struct hammer2_check_iscsi *, int, dfs_prin
  * 64 (0x40) media bytes, in the byte order of the structure or stream that holds it.
  */
 struct hammer2_check_xxhash {
-	uint64_t	value;	/* 0x0000 */
+	uint64_t	value;		/* 0x0000 */
 	uint64_t	reserved[7];	/* 0x0008 (reserved) */
 };
 
@@ -397,9 +397,9 @@ void	hammer2_check_sha192_print(const struct hammer2_check_sha192 *, int, dfs_pr
  * 64 (0x40) media bytes, in the byte order of the structure or stream that holds it.
  */
 struct hammer2_check_freemap {
-	uint32_t	icrc32;	/* 0x0000 */
+	uint32_t	icrc32;		/* 0x0000 */
 	uint32_t	bigmask;	/* 0x0004 available radixes */
-	uint64_t	avail;	/* 0x0008 total available bytes */
+	uint64_t	avail;		/* 0x0008 total available bytes */
 	uint8_t		reserved[48];	/* 0x0010 (reserved) */
 };
 
@@ -460,14 +460,14 @@ void	hammer2_check_freemap_print(const struct hammer2_check_freemap *, int, dfs_
  * 128 (0x80) media bytes, in the byte order of the structure or stream that holds it.
  */
 struct hammer2_blockref {
-	uint8_t		type;	/* 0x0000 */
+	uint8_t		type;		/* 0x0000 */
 	uint8_t		methods;	/* 0x0001 check << 4 | compression */
-	uint8_t		copyid;	/* 0x0002 */
+	uint8_t		copyid;		/* 0x0002 */
 	uint8_t		keybits;	/* 0x0003 */
-	uint8_t		vradix;	/* 0x0004 */
-	uint8_t		flags;	/* 0x0005 */
+	uint8_t		vradix;		/* 0x0004 */
+	uint8_t		flags;		/* 0x0005 */
 	uint16_t	leaf_count;	/* 0x0006 */
-	uint64_t	key;	/* 0x0008 */
+	uint64_t	key;		/* 0x0008 */
 	uint64_t	mirror_tid;	/* 0x0010 */
 	uint64_t	modify_tid;	/* 0x0018 */
 	uint64_t	data_off;	/* 0x0020 low 6 bits: size radix */
@@ -475,13 +475,13 @@ struct hammer2_blockref {
 	union {
 		struct hammer2_dirent_head	dirent;	/* when 1 */
 		struct hammer2_blockref_stats	stats;	/* when 2 */
-	} embed;	/* 0x0030 */
+	} embed;			/* 0x0030 */
 	union {
 		struct hammer2_check_iscsi	iscsi32;	/* when 2 */
 		struct hammer2_check_xxhash	xxhash64;	/* when 3 */
-		struct hammer2_check_sha192	sha192;	/* when 4 */
+		struct hammer2_check_sha192	sha192;		/* when 4 */
 		struct hammer2_check_freemap	freemap;	/* when 5 */
-	} check;	/* 0x0040 */
+	} check;			/* 0x0040 */
 };
 
 #define	HAMMER2_BLOCKREF_SIZE	128
@@ -699,17 +699,17 @@ void	hammer2_blockset_print(const struct hammer2_blockset *, int, dfs_print_fn *
  * 128 (0x80) media bytes, in the byte order of the structure or stream that holds it.
  */
 struct hammer2_bmap_data {
-	int32_t		linear;	/* 0x0000 */
-	uint16_t	class;	/* 0x0004 type << 8 | radix */
-	uint8_t		reserved06;	/* 0x0006 (reserved) */
-	uint8_t		reserved07;	/* 0x0007 (reserved) */
-	uint32_t	reserved08;	/* 0x0008 (reserved) */
-	uint32_t	reserved0C;	/* 0x000c (reserved) */
-	uint32_t	reserved10;	/* 0x0010 (reserved) */
-	uint32_t	reserved14;	/* 0x0014 (reserved) */
-	uint32_t	reserved18;	/* 0x0018 (reserved) */
-	uint32_t	avail;	/* 0x001c */
-	uint32_t	reserved20[8];	/* 0x0020 (reserved) */
+	int32_t		linear;				/* 0x0000 */
+	uint16_t	class;				/* 0x0004 type << 8 | radix */
+	uint8_t		reserved06;			/* 0x0006 (reserved) */
+	uint8_t		reserved07;			/* 0x0007 (reserved) */
+	uint32_t	reserved08;			/* 0x0008 (reserved) */
+	uint32_t	reserved0C;			/* 0x000c (reserved) */
+	uint32_t	reserved10;			/* 0x0010 (reserved) */
+	uint32_t	reserved14;			/* 0x0014 (reserved) */
+	uint32_t	reserved18;			/* 0x0018 (reserved) */
+	uint32_t	avail;				/* 0x001c */
+	uint32_t	reserved20[8];			/* 0x0020 (reserved) */
 	uint64_t	bitmapq[HAMMER2_BMAP_ELEMENTS];	/* 0x0040 */
 };
 
@@ -798,18 +798,18 @@ void	hammer2_bmap_data_print(const struct hammer2_bmap_data *, int, dfs_print_fn
  * 128 (0x80) media bytes, in the byte order of the structure or stream that holds it.
  */
 struct hammer2_volconf {
-	uint8_t			copyid;	/* 0x0000 */
-	uint8_t			inprog;	/* 0x0001 */
-	uint8_t			chain_to;	/* 0x0002 */
-	uint8_t			chain_from;	/* 0x0003 */
-	uint16_t		flags;	/* 0x0004 */
-	uint8_t			error;	/* 0x0006 */
-	uint8_t			priority;	/* 0x0007 */
+	uint8_t			copyid;			/* 0x0000 */
+	uint8_t			inprog;			/* 0x0001 */
+	uint8_t			chain_to;		/* 0x0002 */
+	uint8_t			chain_from;		/* 0x0003 */
+	uint16_t		flags;			/* 0x0004 */
+	uint8_t			error;			/* 0x0006 */
+	uint8_t			priority;		/* 0x0007 */
 	uint8_t			remote_pfs_type;	/* 0x0008 */
-	uint8_t			reserved08[23];	/* 0x0009 (reserved) */
-	struct hammer2_uuid	pfs_clid;	/* 0x0020 */
-	char			label[16];	/* 0x0030 */
-	char			path[64];	/* 0x0040 */
+	uint8_t			reserved08[23];		/* 0x0009 (reserved) */
+	struct hammer2_uuid	pfs_clid;		/* 0x0020 */
+	char			label[16];		/* 0x0030 */
+	char			path[64];		/* 0x0040 */
 };
 
 #define	HAMMER2_VOLCONF_SIZE	128
@@ -972,22 +972,22 @@ struct hammer2_inode_meta {
 	uint16_t		version;	/* 0x0000 */
 	uint8_t			reserved02;	/* 0x0002 (reserved) */
 	uint8_t			pfs_subtype;	/* 0x0003 */
-	uint32_t		uflags;	/* 0x0004 */
-	uint32_t		rmajor;	/* 0x0008 */
-	uint32_t		rminor;	/* 0x000c */
-	uint64_t		ctime;	/* 0x0010 */
-	uint64_t		mtime;	/* 0x0018 */
-	uint64_t		atime;	/* 0x0020 */
-	uint64_t		btime;	/* 0x0028 */
-	struct hammer2_uuid	uid;	/* 0x0030 */
-	struct hammer2_uuid	gid;	/* 0x0040 */
-	uint8_t			type;	/* 0x0050 */
+	uint32_t		uflags;		/* 0x0004 */
+	uint32_t		rmajor;		/* 0x0008 */
+	uint32_t		rminor;		/* 0x000c */
+	uint64_t		ctime;		/* 0x0010 */
+	uint64_t		mtime;		/* 0x0018 */
+	uint64_t		atime;		/* 0x0020 */
+	uint64_t		btime;		/* 0x0028 */
+	struct hammer2_uuid	uid;		/* 0x0030 */
+	struct hammer2_uuid	gid;		/* 0x0040 */
+	uint8_t			type;		/* 0x0050 */
 	uint8_t			op_flags;	/* 0x0051 */
 	uint16_t		cap_flags;	/* 0x0052 */
-	uint32_t		mode;	/* 0x0054 */
-	uint64_t		inum;	/* 0x0058 */
-	uint64_t		size;	/* 0x0060 */
-	uint64_t		nlinks;	/* 0x0068 */
+	uint32_t		mode;		/* 0x0054 */
+	uint64_t		inum;		/* 0x0058 */
+	uint64_t		size;		/* 0x0060 */
+	uint64_t		nlinks;		/* 0x0068 */
 	uint64_t		iparent;	/* 0x0070 */
 	uint64_t		name_key;	/* 0x0078 */
 	uint16_t		name_len;	/* 0x0080 */
@@ -1462,12 +1462,12 @@ void	hammer2_inode_meta_print(const struct hammer2_inode_meta *, int, dfs_print_
  * 1024 (0x400) media bytes, in the byte order of the structure or stream that holds it.
  */
 struct hammer2_inode_data {
-	struct hammer2_inode_meta	meta;	/* 0x0000 */
+	struct hammer2_inode_meta	meta;					/* 0x0000 */
 	char				filename[HAMMER2_INODE_MAXNAME];	/* 0x0100 */
 	union {
-		struct hammer2_blockset	blockset;	/* when 0 */
+		struct hammer2_blockset	blockset;			/* when 0 */
 		char			data[HAMMER2_EMBEDDED_BYTES];	/* when 1 */
-	} u;	/* 0x0200 */
+	} u;									/* 0x0200 */
 };
 
 #define	HAMMER2_INODE_DATA_SIZE	1024
@@ -1502,43 +1502,43 @@ void	hammer2_inode_data_print(const struct hammer2_inode_data *, int, dfs_print_
  * 65536 (0x10000) media bytes, in the byte order its magic 'magic' shows.
  */
 struct hammer2_volume_data {
-	uint64_t		magic;	/* 0x0000 */
-	uint64_t		boot_beg;	/* 0x0008 */
-	uint64_t		boot_end;	/* 0x0010 */
-	uint64_t		aux_beg;	/* 0x0018 */
-	uint64_t		aux_end;	/* 0x0020 */
-	uint64_t		volu_size;	/* 0x0028 */
-	uint32_t		version;	/* 0x0030 */
-	uint32_t		flags;	/* 0x0034 */
-	uint8_t			copyid;	/* 0x0038 */
-	uint8_t			freemap_version;	/* 0x0039 */
-	uint8_t			peer_type;	/* 0x003a */
-	uint8_t			reserved003B;	/* 0x003b (reserved) */
-	uint32_t		reserved003C;	/* 0x003c (reserved) */
-	struct hammer2_uuid	fsid;	/* 0x0040 */
-	struct hammer2_uuid	fstype;	/* 0x0050 */
-	uint64_t		allocator_size;	/* 0x0060 */
-	uint64_t		allocator_free;	/* 0x0068 */
-	uint64_t		allocator_beg;	/* 0x0070 */
-	uint64_t		mirror_tid;	/* 0x0078 */
-	uint64_t		reserved0080;	/* 0x0080 (reserved) */
-	uint64_t		reserved0088;	/* 0x0088 (reserved) */
-	uint64_t		freemap_tid;	/* 0x0090 */
-	uint64_t		bulkfree_tid;	/* 0x0098 */
-	uint64_t		reserved00A0[5];	/* 0x00a0 (reserved) */
-	uint32_t		copyexists[8];	/* 0x00c8 */
-	uint8_t			reserved0140[248];	/* 0x00e8 (reserved) */
-	uint32_t		icrc_sects[8];	/* 0x01e0 */
-	struct hammer2_blockset	sroot_blockset;	/* 0x0200 */
-	uint8_t			sector2[512];	/* 0x0400 (reserved) */
-	uint8_t			sector3[512];	/* 0x0600 (reserved) */
-	struct hammer2_blockset	freemap_blockset;	/* 0x0800 */
-	uint8_t			sector5[512];	/* 0x0a00 (reserved) */
-	uint8_t			sector6[512];	/* 0x0c00 (reserved) */
-	uint8_t			sector7[512];	/* 0x0e00 (reserved) */
+	uint64_t		magic;				/* 0x0000 */
+	uint64_t		boot_beg;			/* 0x0008 */
+	uint64_t		boot_end;			/* 0x0010 */
+	uint64_t		aux_beg;			/* 0x0018 */
+	uint64_t		aux_end;			/* 0x0020 */
+	uint64_t		volu_size;			/* 0x0028 */
+	uint32_t		version;			/* 0x0030 */
+	uint32_t		flags;				/* 0x0034 */
+	uint8_t			copyid;				/* 0x0038 */
+	uint8_t			freemap_version;		/* 0x0039 */
+	uint8_t			peer_type;			/* 0x003a */
+	uint8_t			reserved003B;			/* 0x003b (reserved) */
+	uint32_t		reserved003C;			/* 0x003c (reserved) */
+	struct hammer2_uuid	fsid;				/* 0x0040 */
+	struct hammer2_uuid	fstype;				/* 0x0050 */
+	uint64_t		allocator_size;			/* 0x0060 */
+	uint64_t		allocator_free;			/* 0x0068 */
+	uint64_t		allocator_beg;			/* 0x0070 */
+	uint64_t		mirror_tid;			/* 0x0078 */
+	uint64_t		reserved0080;			/* 0x0080 (reserved) */
+	uint64_t		reserved0088;			/* 0x0088 (reserved) */
+	uint64_t		freemap_tid;			/* 0x0090 */
+	uint64_t		bulkfree_tid;			/* 0x0098 */
+	uint64_t		reserved00A0[5];		/* 0x00a0 (reserved) */
+	uint32_t		copyexists[8];			/* 0x00c8 */
+	uint8_t			reserved0140[248];		/* 0x00e8 (reserved) */
+	uint32_t		icrc_sects[8];			/* 0x01e0 */
+	struct hammer2_blockset	sroot_blockset;			/* 0x0200 */
+	uint8_t			sector2[512];			/* 0x0400 (reserved) */
+	uint8_t			sector3[512];			/* 0x0600 (reserved) */
+	struct hammer2_blockset	freemap_blockset;		/* 0x0800 */
+	uint8_t			sector5[512];			/* 0x0a00 (reserved) */
+	uint8_t			sector6[512];			/* 0x0c00 (reserved) */
+	uint8_t			sector7[512];			/* 0x0e00 (reserved) */
 	struct hammer2_volconf	copyinfo[HAMMER2_COPYID_COUNT];	/* 0x1000 */
-	uint8_t			reserved0400[0x6ffc];	/* 0x9000 (reserved) */
-	uint32_t		icrc_volheader;	/* 0xfffc */
+	uint8_t			reserved0400[0x6ffc];		/* 0x9000 (reserved) */
+	uint32_t		icrc_volheader;			/* 0xfffc */
 };
 
 #define	HAMMER2_VOLUME_DATA_SIZE	65536

@@ -18,8 +18,8 @@
  */
 struct rec {
 	uint16_t	version;	/* 0x0000 */
-	uint16_t	kind;	/* 0x0002 */
-	uint32_t	id;	/* 0x0004 */
+	uint16_t	kind;		/* 0x0002 */
+	uint32_t	id;		/* 0x0004 */
 	uint64_t	v1_stamp;	/* 0x0008 */
 	uint32_t	v2_flags;	/* 0x0010 */
 	uint32_t	v2_extra;	/* 0x0014 */
@@ -126,10 +126,10 @@ void	rec_print(const struct rec *, int, dfs_print_fn *, void *);
  * 8 (0x8) media bytes before a tail of up to 32 char bytes, little-endian.
  */
 struct entry {
-	uint32_t	ino;	/* 0x0000 */
-	uint16_t	reclen;	/* 0x0004 */
-	uint8_t		type;	/* 0x0006 */
-	uint8_t		namlen;	/* 0x0007 */
+	uint32_t	ino;		/* 0x0000 */
+	uint16_t	reclen;		/* 0x0004 */
+	uint8_t		type;		/* 0x0006 */
+	uint8_t		namlen;		/* 0x0007 */
 	char		name[NAME_MAX];	/* 0x0008 */
 };
 
@@ -219,10 +219,10 @@ void	entry_print(const struct entry *, int, dfs_print_fn *, void *);
  * 12 (0xc) media bytes before a tail of up to 8 uint32 elements, little-endian.
  */
 struct words {
-	uint16_t	count;	/* 0x0000 */
-	uint16_t	le16;	/* 0x0002 little, as the struct */
-	uint32_t	be32;	/* 0x0004 */
-	uint32_t	host32;	/* 0x0008 */
+	uint16_t	count;		/* 0x0000 */
+	uint16_t	le16;		/* 0x0002 little, as the struct */
+	uint32_t	be32;		/* 0x0004 */
+	uint32_t	host32;		/* 0x0008 */
 	uint32_t	list[8];	/* 0x000c */
 };
 
@@ -313,12 +313,12 @@ void	words_print(const struct words *, int, dfs_print_fn *, void *);
  * Laid out differently on LP64 and ILP32: hint, slots, owner, next.
  */
 struct incore {
-	int32_t		refs;	/* 0x0000 */
-	uint8_t		pad_0004[4];	/* 0x0004 */
-	long		hint;	/* 0x0008/0x0008 */
+	int32_t		refs;					/* 0x0000 */
+	uint8_t		pad_0004[4];				/* 0x0004 */
+	long		hint;					/* 0x0008/0x0008 */
 	struct incore	*slots[(32 / sizeof(void *)) - 3];	/* 0x0010/0x000c */
-	char		**owner;	/* 0x0018/0x0020 */
-	void		*next;	/* 0x0020/0x0024 */
+	char		**owner;				/* 0x0018/0x0020 */
+	void		*next;					/* 0x0020/0x0024 */
 };
 
 #define	INCORE_SIZE	40
@@ -544,9 +544,9 @@ void	shared_print(const struct shared *, int, dfs_print_fn *, void *);
  * 16 (0x10) media bytes, little-endian.
  */
 struct aligned_part {
-	uint32_t	a;	/* 0x0000 */
+	uint32_t	a;		/* 0x0000 */
 	uint8_t		pad_0004[4];	/* 0x0004 */
-	uint64_t	b;	/* 0x0008 */
+	uint64_t	b;		/* 0x0008 */
 };
 
 #define	ALIGNED_PART_SIZE	16
@@ -598,7 +598,7 @@ struct packed_whole {
 	struct aligned_part	two[2];	/* 0x0011 */
 	union {
 		struct aligned_part	x;	/* when 1 */
-	} u;	/* 0x0031 */
+	} u;				/* 0x0031 */
 } __packed;
 
 #define	PACKED_WHOLE_SIZE	65
