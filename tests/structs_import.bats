@@ -75,8 +75,8 @@ dfly_sys() {
 	run grep -E '^	[a-z].*(ic_spare|ic_fill|ic_tail)\[' "$OUT/imported.h"
 	assert_output - <<'EOF'
 	void		*ic_spare[(128 / sizeof(void *)) - 3];	/* 0x0008/0x0008 */
-	char		ic_fill[16 - sizeof(long)];	/* 0x0090/0x008c */
-	uint32_t	ic_tail[16 / sizeof(long)];	/* 0x00a8/0x00a0 */
+	char		ic_fill[16 - sizeof(long)];		/* 0x0090/0x008c */
+	uint32_t	ic_tail[16 / sizeof(long)];		/* 0x00a8/0x00a0 */
 EOF
 }
 
