@@ -23,7 +23,7 @@ from dfgen_core.lexer import IDENT
 from dfgen_core.names import C_KEYWORDS, suggest
 from dfgen_core.syntax import Name
 
-from . import consts
+from . import consts, structs_messages
 from .structs_model import (ABI_NAME, ABIS, BIG, DYN, HOST, LITTLE,
                             SCALARS, BitMember, Check, Checksum, Field,
                             Model, Struct, Tail, Union)
@@ -51,11 +51,12 @@ _CHECKSUM = Form("checksum", "checksum", attrs={
 _BIT = Form(None, "bit field", attrs={
     "bits": expr.integer, "at": expr.integer, "enum": expression,
     "flags": expression, "doc": expr.string})
-_FILE_FORMS = dict(consts.FORMS, struct=_STRUCT)
+_FILE_FORMS = dict(consts.FORMS, struct=_STRUCT,
+                   messages=structs_messages.FORM)
 
 
 def build(unit):
-    sets, structs, names = {}, {}, {}
+    sets, structs, names, messages = {}, {}, {}, []
     cnames = {c.name: c.loc for c in unit.own_consts}
     for stmt in unit.stmts:
         form = dispatch(stmt, _FILE_FORMS)
@@ -66,11 +67,13 @@ def build(unit):
         names[b.name] = b.loc
         if form is _STRUCT:
             structs[b.name] = _Builder(b, unit, sets, structs).struct()
+        elif form is structs_messages.FORM:
+            messages.append(structs_messages.build(b, unit, structs, names))
         else:
             sets[b.name] = consts.value_set(b, form.keyword, unit.consts,
                                             cnames)
     return Model(tuple(unit.own_consts), tuple(sets.values()),
-                 tuple(structs.values()))
+                 tuple(structs.values()), tuple(messages))
 
 
 def _roundup(n, a):

@@ -497,3 +497,4 @@ class Model:
     consts: tuple       # loader.Const, the file's own
     sets: tuple         # consts.ValueSet
     structs: tuple
+    messages: tuple = ()    # structs_messages.MessageSet

@@ -8,10 +8,15 @@
 
 #include <dfgen/structs/dfstruct.h>
 
-#define	DMSG_HDR_MAGIC	0x4832	/* header magic, host byte order */
-#define	DMSG_ALIGN	64	/* headers are a multiple of this */
-#define	DMSG_LABEL_SIZE	128
-#define	DMSG_LNK_CONN	0x1106	/* command: open a link (with its 6 x 64-byte header) */
+#define	DMSG_HDR_MAGIC		0x4832	/* header magic, host byte order */
+#define	DMSG_ALIGN		64	/* headers are a multiple of this */
+#define	DMSG_LABEL_SIZE		128
+#define	DMSG_LNK_CONN		0x1106	/* command: open a link (with its 6 x 64-byte header) */
+#define	DMSG_HDR_MAX		2048	/* the largest header a peer accepts */
+#define	DMSG_AUX_MAX		1048576	/* the largest aux data a peer accepts */
+#define	DMSG_PROTO_LNK		0x0	/* protocol: the link layer */
+#define	DMSG_PROTO_DBG		0x100000	/* protocol: debugging */
+#define	DMSG_SPAN_PROTO_1	1	/* LNK_SPAN proto_version */
 
 /* Transaction flags: the top byte of the header's cmd. */
 #define	DMSGF_FLAG0	0x1000000
@@ -499,7 +504,289 @@ int	dmsg_lnk_conn_encode(const struct dmsg_lnk_conn *, void *, size_t, int, stru
 int	dmsg_lnk_conn_validate(const struct dmsg_lnk_conn *, struct dfs_error *);
 void	dmsg_lnk_conn_print(const struct dmsg_lnk_conn *, int, dfs_print_fn *, void *);
 
+/*
+ * struct dmsg_media_block: what a LNK_SPAN says of a block device
+ * 16 (0x10) media bytes, in the byte order of the structure or stream that holds it.
+ */
+struct dmsg_media_block {
+	uint64_t	bytes;		/* 0x0000 media size in bytes */
+	uint32_t	blksize;	/* 0x0008 */
+	uint32_t	reserved01;	/* 0x000c (reserved) */
+};
+
+#define	DMSG_MEDIA_BLOCK_SIZE	16
+
+_Static_assert(sizeof(struct dmsg_media_block) == 16, "struct dmsg_media_block: 16 bytes");
+_Static_assert(offsetof(struct dmsg_media_block, bytes) == 0x0000,
+    "dmsg_media_block.bytes at 0x0000");
+_Static_assert(offsetof(struct dmsg_media_block, blksize) == 0x0008,
+    "dmsg_media_block.blksize at 0x0008");
+_Static_assert(offsetof(struct dmsg_media_block, reserved01) == 0x000c,
+    "dmsg_media_block.reserved01 at 0x000c");
+
+static __inline uint64_t
+dmsg_media_block_get_bytes(const void *p, int bswap)
+{
+	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct dmsg_media_block, bytes), bswap));
+}
+
+static __inline void
+dmsg_media_block_set_bytes(void *p, uint64_t v, int bswap)
+{
+	dfs_put64((uint8_t *)p + offsetof(struct dmsg_media_block, bytes), (uint64_t)v, bswap);
+}
+
+static __inline uint32_t
+dmsg_media_block_get_blksize(const void *p, int bswap)
+{
+	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dmsg_media_block, blksize), bswap));
+}
+
+static __inline void
+dmsg_media_block_set_blksize(void *p, uint32_t v, int bswap)
+{
+	dfs_put32((uint8_t *)p + offsetof(struct dmsg_media_block, blksize), (uint32_t)v, bswap);
+}
+
+int	dmsg_media_block_decode(struct dmsg_media_block *, const void *, size_t, int, struct dfs_error *);
+int	dmsg_media_block_encode(const struct dmsg_media_block *, void *, size_t, int, struct dfs_error *);
+void	dmsg_media_block_print(const struct dmsg_media_block *, int, dfs_print_fn *, void *);
+
+/*
+ * struct dmsg_lnk_span: LNK_SPAN: a node made reachable (or a PFS made available)
+ * 432 (0x1b0) media bytes, in the byte order of the structure or stream that holds it.
+ */
+struct dmsg_lnk_span {
+	struct dmsg_hdr		head;				/* 0x0000 */
+	struct dmsg_uuid	peer_id;			/* 0x0040 */
+	struct dmsg_uuid	pfs_id;				/* 0x0050 */
+	uint8_t			pfs_type;			/* 0x0060 */
+	uint8_t			peer_type;			/* 0x0061 */
+	uint16_t		proto_version;			/* 0x0062 */
+	uint32_t		status;				/* 0x0064 */
+	uint8_t			reserved02[8];			/* 0x0068 (reserved) */
+	uint32_t		dist;				/* 0x0070 span distance */
+	uint32_t		rnss;				/* 0x0074 */
+	union {
+		uint32_t		reserved03[14];	/* when 0 */
+		struct dmsg_media_block	block;		/* when 2 */
+	} media;						/* 0x0078 */
+	char			peer_label[DMSG_LABEL_SIZE];	/* 0x00b0 */
+	char			pfs_label[DMSG_LABEL_SIZE];	/* 0x0130 */
+};
+
+#define	DMSG_LNK_SPAN_SIZE	432
+
+_Static_assert(sizeof(struct dmsg_lnk_span) == 432, "struct dmsg_lnk_span: 432 bytes");
+_Static_assert(offsetof(struct dmsg_lnk_span, head) == 0x0000,
+    "dmsg_lnk_span.head at 0x0000");
+_Static_assert(offsetof(struct dmsg_lnk_span, peer_id) == 0x0040,
+    "dmsg_lnk_span.peer_id at 0x0040");
+_Static_assert(offsetof(struct dmsg_lnk_span, pfs_id) == 0x0050,
+    "dmsg_lnk_span.pfs_id at 0x0050");
+_Static_assert(offsetof(struct dmsg_lnk_span, pfs_type) == 0x0060,
+    "dmsg_lnk_span.pfs_type at 0x0060");
+_Static_assert(offsetof(struct dmsg_lnk_span, peer_type) == 0x0061,
+    "dmsg_lnk_span.peer_type at 0x0061");
+_Static_assert(offsetof(struct dmsg_lnk_span, proto_version) == 0x0062,
+    "dmsg_lnk_span.proto_version at 0x0062");
+_Static_assert(offsetof(struct dmsg_lnk_span, status) == 0x0064,
+    "dmsg_lnk_span.status at 0x0064");
+_Static_assert(offsetof(struct dmsg_lnk_span, reserved02) == 0x0068,
+    "dmsg_lnk_span.reserved02 at 0x0068");
+_Static_assert(offsetof(struct dmsg_lnk_span, dist) == 0x0070,
+    "dmsg_lnk_span.dist at 0x0070");
+_Static_assert(offsetof(struct dmsg_lnk_span, rnss) == 0x0074,
+    "dmsg_lnk_span.rnss at 0x0074");
+_Static_assert(offsetof(struct dmsg_lnk_span, media) == 0x0078,
+    "dmsg_lnk_span.media at 0x0078");
+_Static_assert(offsetof(struct dmsg_lnk_span, peer_label) == 0x00b0,
+    "dmsg_lnk_span.peer_label at 0x00b0");
+_Static_assert(offsetof(struct dmsg_lnk_span, pfs_label) == 0x0130,
+    "dmsg_lnk_span.pfs_label at 0x0130");
+
+static __inline uint8_t
+dmsg_lnk_span_get_pfs_type(const void *p)
+{
+	return (((const uint8_t *)p)[offsetof(struct dmsg_lnk_span, pfs_type)]);
+}
+
+static __inline void
+dmsg_lnk_span_set_pfs_type(void *p, uint8_t v)
+{
+	((uint8_t *)p)[offsetof(struct dmsg_lnk_span, pfs_type)] = v;
+}
+
+static __inline uint8_t
+dmsg_lnk_span_get_peer_type(const void *p)
+{
+	return (((const uint8_t *)p)[offsetof(struct dmsg_lnk_span, peer_type)]);
+}
+
+static __inline void
+dmsg_lnk_span_set_peer_type(void *p, uint8_t v)
+{
+	((uint8_t *)p)[offsetof(struct dmsg_lnk_span, peer_type)] = v;
+}
+
+static __inline uint16_t
+dmsg_lnk_span_get_proto_version(const void *p, int bswap)
+{
+	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct dmsg_lnk_span, proto_version), bswap));
+}
+
+static __inline void
+dmsg_lnk_span_set_proto_version(void *p, uint16_t v, int bswap)
+{
+	dfs_put16((uint8_t *)p + offsetof(struct dmsg_lnk_span, proto_version), (uint16_t)v, bswap);
+}
+
+static __inline uint32_t
+dmsg_lnk_span_get_status(const void *p, int bswap)
+{
+	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dmsg_lnk_span, status), bswap));
+}
+
+static __inline void
+dmsg_lnk_span_set_status(void *p, uint32_t v, int bswap)
+{
+	dfs_put32((uint8_t *)p + offsetof(struct dmsg_lnk_span, status), (uint32_t)v, bswap);
+}
+
+static __inline uint32_t
+dmsg_lnk_span_get_dist(const void *p, int bswap)
+{
+	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dmsg_lnk_span, dist), bswap));
+}
+
+static __inline void
+dmsg_lnk_span_set_dist(void *p, uint32_t v, int bswap)
+{
+	dfs_put32((uint8_t *)p + offsetof(struct dmsg_lnk_span, dist), (uint32_t)v, bswap);
+}
+
+static __inline uint32_t
+dmsg_lnk_span_get_rnss(const void *p, int bswap)
+{
+	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dmsg_lnk_span, rnss), bswap));
+}
+
+static __inline void
+dmsg_lnk_span_set_rnss(void *p, uint32_t v, int bswap)
+{
+	dfs_put32((uint8_t *)p + offsetof(struct dmsg_lnk_span, rnss), (uint32_t)v, bswap);
+}
+
+static __inline char
+dmsg_lnk_span_get_peer_label(const void *p, size_t i)
+{
+	return (((const char *)p)[offsetof(struct dmsg_lnk_span, peer_label) + i * 1]);
+}
+
+static __inline void
+dmsg_lnk_span_set_peer_label(void *p, size_t i, char v)
+{
+	((char *)p)[offsetof(struct dmsg_lnk_span, peer_label) + i * 1] = v;
+}
+
+static __inline char
+dmsg_lnk_span_get_pfs_label(const void *p, size_t i)
+{
+	return (((const char *)p)[offsetof(struct dmsg_lnk_span, pfs_label) + i * 1]);
+}
+
+static __inline void
+dmsg_lnk_span_set_pfs_label(void *p, size_t i, char v)
+{
+	((char *)p)[offsetof(struct dmsg_lnk_span, pfs_label) + i * 1] = v;
+}
+
+int	dmsg_lnk_span_decode(struct dmsg_lnk_span *, const void *, size_t, int, struct dfs_error *);
+int	dmsg_lnk_span_encode(const struct dmsg_lnk_span *, void *, size_t, int, struct dfs_error *);
+int	dmsg_lnk_span_validate(const struct dmsg_lnk_span *, struct dfs_error *);
+void	dmsg_lnk_span_print(const struct dmsg_lnk_span *, int, dfs_print_fn *, void *);
+
+/*
+ * struct dmsg_dbg_shell: DBG_SHELL: a line for (or from) the debug shell, in the aux data
+ * 64 (0x40) media bytes, in the byte order of the structure or stream that holds it.
+ */
+struct dmsg_dbg_shell {
+	struct dmsg_hdr	head;	/* 0x0000 */
+};
+
+#define	DMSG_DBG_SHELL_SIZE	64
+
+_Static_assert(sizeof(struct dmsg_dbg_shell) == 64, "struct dmsg_dbg_shell: 64 bytes");
+_Static_assert(offsetof(struct dmsg_dbg_shell, head) == 0x0000,
+    "dmsg_dbg_shell.head at 0x0000");
+
+int	dmsg_dbg_shell_decode(struct dmsg_dbg_shell *, const void *, size_t, int, struct dfs_error *);
+int	dmsg_dbg_shell_encode(const struct dmsg_dbg_shell *, void *, size_t, int, struct dfs_error *);
+int	dmsg_dbg_shell_validate(const struct dmsg_dbg_shell *, struct dfs_error *);
+void	dmsg_dbg_shell_print(const struct dmsg_dbg_shell *, int, dfs_print_fn *, void *);
+
 const char	*dmsg_flag_name(unsigned int);
 const char	*dmsg_peer_name(unsigned int);
+
+/*
+ * The dmsg messages: dmsg, the CAPS successor HAMMER2 clusters talk.
+ * Each begins with a struct dmsg_hdr, in the byte order its magic shows;
+ * cmd & 0x00ffff00 names the message, cmd & 0x000000ff is the size of its
+ * header in units of 64 bytes (at most 2048 bytes).
+ * aux_bytes bytes of aux data follow, padded to 64 bytes, and aux_crc is
+ * the crc32c of the padded data.
+ */
+#define	DMSG_LNK_PAD	0x00000001	/* ignored padding */
+#define	DMSG_LNK_PING	0x00000101	/* keep-alive */
+#define	DMSG_LNK_SPAN	0x00001207
+#define	DMSG_LNK_ERROR	0x000fff01	/* ends a transaction */
+#define	DMSG_DBG_SHELL	0x00100101
+
+/* Which message dmsg_parse() found. */
+enum dmsg_msg_kind {
+	DMSG_MSG_LNK_PAD = 1,
+	DMSG_MSG_LNK_PING = 2,
+	DMSG_MSG_LNK_CONN = 3,
+	DMSG_MSG_LNK_SPAN = 4,
+	DMSG_MSG_LNK_ERROR = 5,
+	DMSG_MSG_DBG_SHELL = 6
+};
+
+/*
+ * A message dmsg_parse() decoded: its header and payload in host
+ * order, and where its aux data is in the parsed buffer.
+ */
+struct dmsg_msg {
+	enum dmsg_msg_kind	kind;
+	int			bswap;		/* it was in the other byte order */
+	size_t			hdr_bytes;	/* its header, padding included */
+	size_t			size;		/* header, aux data and padding */
+	const void		*aux;		/* the aux data in the buffer, or NULL */
+	size_t			aux_bytes;
+	union {
+		struct dmsg_hdr		lnk_pad;
+		struct dmsg_hdr		lnk_ping;
+		struct dmsg_lnk_conn	lnk_conn;
+		struct dmsg_lnk_span	lnk_span;
+		struct dmsg_hdr		lnk_error;
+		struct dmsg_dbg_shell	dbg_shell;
+	} u;
+};
+
+int	dmsg_build_lnk_pad(void *, size_t, const struct dmsg_hdr *,
+	    const void *, size_t, int, size_t *, struct dfs_error *);
+int	dmsg_build_lnk_ping(void *, size_t, const struct dmsg_hdr *,
+	    const void *, size_t, int, size_t *, struct dfs_error *);
+int	dmsg_build_lnk_conn(void *, size_t, const struct dmsg_lnk_conn *,
+	    const void *, size_t, int, size_t *, struct dfs_error *);
+int	dmsg_build_lnk_span(void *, size_t, const struct dmsg_lnk_span *,
+	    const void *, size_t, int, size_t *, struct dfs_error *);
+int	dmsg_build_lnk_error(void *, size_t, const struct dmsg_hdr *,
+	    const void *, size_t, int, size_t *, struct dfs_error *);
+int	dmsg_build_dbg_shell(void *, size_t, const struct dmsg_dbg_shell *,
+	    const void *, size_t, int, size_t *, struct dfs_error *);
+int	dmsg_parse(const void *, size_t, struct dmsg_msg *, struct dfs_error *);
+const char *dmsg_msg_name(enum dmsg_msg_kind);
+void	dmsg_msg_print(const struct dmsg_msg *, int, dfs_print_fn *, void *);
 
 #endif /* !_DMSG_MEDIA_H_ */
