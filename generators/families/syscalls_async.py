@@ -121,14 +121,15 @@ class AsyncModel:
 
     @property
     def struct_tags(self):
-        """Every 'struct x' an argument points to, to declare first."""
+        """Every 'struct x' or 'union x' an argument points to, to
+        declare first: 'struct x' and 'union x' as they are written."""
         tags = set()
         for c in self.calls:
             for f in c.fields:
                 words = f.ctype.replace("*", " ").split()
                 for i, w in enumerate(words[:-1]):
-                    if w == "struct":
-                        tags.add(words[i + 1])
+                    if w in ("struct", "union"):
+                        tags.add(w + " " + words[i + 1])
         return sorted(tags)
 
 

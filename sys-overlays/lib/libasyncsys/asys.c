@@ -12,9 +12,19 @@
  * requests inline, its consumers the reapers.
  *
  * Back-pressure: a ring of N entries admits N requests in flight
- * (pushed, not yet reaped).  Admission takes a credit; reaping returns
- * it.  Neither queue can then overflow, and a push past the limit
- * fails with EAGAIN instead of blocking.
+ * (pushed, not yet reaped).  Pushes are counted in `admitted' and
+ * reaps by the completion queue's head, so what is in flight is their
+ * difference: a push claims the next count by compare-and-swap while
+ * that is below N, and fails with EAGAIN instead of blocking when it is
+ * not; reaping costs nothing beyond taking the cell.  Neither queue can
+ * then overflow.
+ *
+ * The inline path: a request whose policy runs it inline (or that is
+ * refused) is executed in asys_push() and its completion put in the
+ * completion queue at once.  It costs three compare-and-swaps, one to
+ * admit it, one to claim its completion cell and one to reap it, and
+ * touches neither the submission queue, nor the workers, nor the
+ * eventfd unless a reaper sleeps.
  *
  * Sleeping: a worker that finds nothing to do for SPINS polls (some
  * microseconds), or a reaper that has waited that long, goes to sleep.
@@ -23,9 +33,12 @@
  * itself in `waiters', checks once more, and polls the eventfd for one
  * token; a completion that finds a waiter counted takes the count and
  * adds one token, so a sleeping reaper costs one write and a busy one
- * none.  Each side reads the other's count with a read-modify-write
- * after its own queue operation, so of the two, one sees the other: no
- * wakeup is lost.
+ * none.  The sleeper counts itself with a read-modify-write, then looks
+ * at the queue's tail; the other side claims the tail with a
+ * sequentially consistent compare-and-swap, then loads the count.  In
+ * the single order of those operations one of the two comes first, so
+ * one side sees the other and no wakeup is lost, and the busy side
+ * pays a plain load.
  */
 
 #define	_GNU_SOURCE
@@ -74,7 +87,8 @@ struct asys_queue {
 struct asys_ring {
 	struct asys_queue	sq;
 	struct asys_queue	cq;
-	_Alignas(CACHELINE) atomic_int credits;	/* requests it may admit */
+	_Alignas(CACHELINE) atomic_uint_fast64_t admitted; /* pushes */
+	unsigned int		entries;	/* requests it may admit */
 	_Alignas(CACHELINE) atomic_int sleepers; /* workers asleep or going */
 	atomic_int		waiters;	/* reapers owed a token */
 	atomic_bool		stopping;
@@ -121,8 +135,9 @@ queue_put(struct asys_queue *q, const void *item, size_t size)
 		c = &q->cells[pos & q->mask];
 		seq = atomic_load_explicit(&c->seq, memory_order_acquire);
 		if (seq == pos) {
+			/* Sequentially consistent: see "Sleeping". */
 			if (atomic_compare_exchange_weak_explicit(&q->tail,
-			    &pos, pos + 1, memory_order_relaxed,
+			    &pos, pos + 1, memory_order_seq_cst,
 			    memory_order_relaxed))
 				break;
 		} else {
@@ -197,12 +212,8 @@ complete(struct asys_ring *ring, const struct asys_sqe *sqe, int64_t result,
 	cqe.cqe_error = error;
 	cqe.cqe_op = sqe->sqe_op;
 	queue_put(&ring->cq, &cqe, sizeof(cqe));
-	/*
-	 * Read `waiters' with a read-modify-write: either it comes after a
-	 * reaper's increment and sees it, or the reaper's increment reads
-	 * from it and the reaper then sees this completion.
-	 */
-	if (atomic_fetch_add(&ring->waiters, 0) > 0 &&
+	/* After the tail's claim in queue_put(): see "Sleeping". */
+	if (atomic_load(&ring->waiters) > 0 &&
 	    take_one(&ring->waiters)) {
 		one = 1;
 		/* A full pipe already holds wakeups enough. */
@@ -286,7 +297,8 @@ asys_ring_create(const struct asys_op *ops, unsigned int nops,
 		goto fail_ring;
 	if (queue_init(&ring->cq, entries) != 0)
 		goto fail_sq;
-	atomic_init(&ring->credits, (int)entries);
+	atomic_init(&ring->admitted, 0);
+	ring->entries = entries;
 	atomic_init(&ring->sleepers, 0);
 	atomic_init(&ring->waiters, 0);
 	atomic_init(&ring->stopping, false);
@@ -361,8 +373,17 @@ asys_ring_destroy(struct asys_ring *ring)
 int
 asys_push(struct asys_ring *ring, const struct asys_sqe *sqe)
 {
-	if (!take_one(&ring->credits))
-		return (EAGAIN);
+	uint_fast64_t pos, reaped;
+
+	pos = atomic_load_explicit(&ring->admitted, memory_order_relaxed);
+	do {
+		/* Negative only while pos is stale, and then the swap fails. */
+		reaped = atomic_load_explicit(&ring->cq.head,
+		    memory_order_relaxed);
+		if ((int64_t)(pos - reaped) >= (int64_t)ring->entries)
+			return (EAGAIN);
+	} while (!atomic_compare_exchange_weak_explicit(&ring->admitted, &pos,
+	    pos + 1, memory_order_relaxed, memory_order_relaxed));
 	if (sqe->sqe_op < ring->nops &&
 	    ring->ops[sqe->sqe_op].op_run == ASYS_RUN_WORKER &&
 	    ring->ops[sqe->sqe_op].op_call != NULL && sqe->sqe_flags == 0)
@@ -372,18 +393,22 @@ asys_push(struct asys_ring *ring, const struct asys_sqe *sqe)
 	return (0);
 }
 
-/* Wake as many sleeping workers as there are queued requests. */
-void
+/*
+ * Wake as many sleeping workers as there are queued requests; nothing
+ * here can fail.
+ */
+int
 asys_submit(struct asys_ring *ring)
 {
 	uint_fast64_t queued;
 
-	/* A read-modify-write, for the reason complete() gives. */
-	if (atomic_fetch_add(&ring->sleepers, 0) == 0)
-		return;
+	/* After the tail's claim in queue_put(): see "Sleeping". */
+	if (atomic_load(&ring->sleepers) == 0)
+		return (0);
 	queued = atomic_load(&ring->sq.tail) - atomic_load(&ring->sq.head);
 	while (queued-- > 0 && take_one(&ring->sleepers))
 		sem_post(&ring->wake);
+	return (0);
 }
 
 /*
@@ -395,18 +420,13 @@ asys_reap(struct asys_ring *ring, struct asys_cqe *cqes, int max, int min)
 {
 	struct pollfd pfd;
 	uint64_t tokens;
-	int n, returned, spins;
+	int n, spins;
 
-	n = returned = spins = 0;
+	n = spins = 0;
 	while (n < max) {
 		if (queue_get(&ring->cq, &cqes[n], sizeof(cqes[n]))) {
 			n++;
 			continue;
-		}
-		/* Give back the credits of what was taken, in one go. */
-		if (n > returned) {
-			atomic_fetch_add(&ring->credits, n - returned);
-			returned = n;
 		}
 		if (n >= min)
 			break;
@@ -427,7 +447,5 @@ asys_reap(struct asys_ring *ring, struct asys_cqe *cqes, int max, int min)
 		    ring->notify_rd ? sizeof(tokens) : 1) <= 0)
 			continue;
 	}
-	if (n > returned)
-		atomic_fetch_add(&ring->credits, n - returned);
 	return (n);
 }

@@ -12,8 +12,14 @@
  *
  * asys_push() (what the stubs call) returns EAGAIN when as many
  * requests are in flight as the ring has entries: reap, then retry.
- * This is the host build; on DragonFly the same interface is backed by
- * the kernel's ring (sys/kern/kern_async_syscalls.c).
+ * asys_submit() returns 0 or the error of handing the requests over.
+ *
+ * On the host (asys.c) the library runs the calls itself, from the
+ * table generated with --host.  On DragonFly (asys_dfly.c) the kernel
+ * runs them (sys/kern/kern_async_syscalls.c): asys_ring_open() maps the
+ * process's ring from /dev/asyncsys, whose size and worker threads the
+ * kernel's options set, and asys_reap() may also return -1 with errno
+ * set when it cannot wait (kevent(2) failed) before taking anything.
  */
 
 #ifndef _ASYS_H_
@@ -21,11 +27,15 @@
 
 #include <dfgen/syscalls/asys_abi.h>
 
+#ifdef __DragonFly__
+struct asys_ring *asys_ring_open(void);
+#else
 struct asys_ring *asys_ring_create(const struct asys_op *, unsigned int,
 	    unsigned int, unsigned int);
+#endif
 void	asys_ring_destroy(struct asys_ring *);
 int	asys_push(struct asys_ring *, const struct asys_sqe *);
-void	asys_submit(struct asys_ring *);
+int	asys_submit(struct asys_ring *);
 int	asys_reap(struct asys_ring *, struct asys_cqe *, int, int);
 
 #endif /* !_ASYS_H_ */
