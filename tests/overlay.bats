@@ -546,7 +546,7 @@ finish_or_revert() {
 	assert_success
 	assert_line "GEN hammer2_consts.h"
 	assert_line "GEN hammer2_media.c"
-	assert_line "dfgen: 3 of 3 definition files generated in $build"
+	assert_line "dfgen: 4 of 4 definition files generated in $build"
 	run cat "$build/dfgen-kconf.mk"
 	assert_line "DFGEN_KERNEL_OPTIONS=	CODEGEN_STRUCTS"
 	# config(8) wrote the opt headers; the hook leaves them alone.
@@ -555,5 +555,5 @@ finish_or_revert() {
 	cc $CWARN -I"$TREE/sys" -I. -fsyntax-only hammer2_consts_names.c
 	cc $CWARN -I"$TREE/sys" -I. -fsyntax-only hammer2_media.c
 	run env MAKEOBJDIR="$build" PYTHON="$PYTHON" bmake generate
-	assert_output "dfgen: all 6 files up to date in $build"
+	assert_output "dfgen: all 8 files up to date in $build"
 }
