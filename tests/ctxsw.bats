@@ -277,10 +277,9 @@ $OUT/none_decode.c"
 
 # -- dfctx ---------------------------------------------------------------
 
-# The model line of dfctx's output for kind $1: "fixed TLB cache".
-model_of() {
-	awk -v k="$1" '$1 == k && $2 == "fixed" {
-		gsub(/,/, ""); print $3, $6, $9 }' "$2"
+# The fixed costs of dfctx's model, "thread process", from output $1.
+fixed_of() {
+	awk '$1 == "fixed" && $3 == "ns" { print $2, $4 }' "$1"
 }
 
 @test "ctxsw: dfctx on a short sweep: a sane model, a table and a plot" {
@@ -306,13 +305,28 @@ model_of() {
 		    skip "load average $load on $(nproc) CPUs: too busy to compare switch times"
 		fail "no sweep of three had 0 < thread <= process ($thr, $proc)"
 	fi
-	# Every point measured, the model fitted with a positive fixed cost.
+	# Every point measured, each the median of at least 9 clean
+	# repetitions (one pass of -q; more for a point too spread) with
+	# the disturbed ones counted, and its error against the model.
 	assert_equal "$(grep -cE '^(direct|tlb|cache) +(thread|process) ' "$OUT/run.txt")" 12
-	read -r f _ _ <<< "$(model_of thread "$OUT/run.txt")"
-	awk -v f="$f" 'BEGIN { exit !(f > 0) }' || fail "thread fixed cost $f"
-	read -r f _ _ <<< "$(model_of process "$OUT/run.txt")"
-	awk -v f="$f" 'BEGIN { exit !(f > 0) }' || fail "process fixed cost $f"
+	assert_equal "$(awk '$1 ~ /^(direct|tlb|cache)$/ && $10 ~ /^[-+][0-9.]+%$/ &&
+	    $11 ~ /^[0-9.]+%$/ && $12 ~ /^[0-9]+\+[0-9]+$/ && $12 + 0 >= 9' \
+	    "$OUT/run.txt" | wc -l)" 12
+	# The model: positive fixed costs, process at least thread; every
+	# term of every level (a cost per page or line, or a constant) is
+	# at least 0 where the sweep determines it, and some level is
+	# priced; the fit error reported for both kinds.
+	read -r thr proc <<< "$(fixed_of "$OUT/run.txt")"
+	awk -v t="$thr" -v p="$proc" 'BEGIN { exit !(t > 0 && p >= t) }' ||
+	    fail "fixed costs: thread $thr, process $proc"
+	local costs
+	costs=$(awk '/^  (dTLB|STLB|TLB[12]|L[0-9]d?) / { for (i = 1; i <= NF; i++)
+	    if ($(i + 1) ~ /^ns(\/(page|line))?$/) print $i }' "$OUT/run.txt")
+	[ -n "$(echo "$costs" | awk '$1 + 0 > 0')" ] || fail "no level priced"
+	assert_equal "$(echo "$costs" | awk '$1 + 0 < 0')" ""
+	grep -qE '^fit: thread [0-9]+ of 6 totals within 10%, rms error [0-9.]+%, worst [0-9.]+%; process [0-9]+ of 6, rms [0-9.]+%, worst [0-9.]+%$' "$OUT/run.txt"
 	grep -q '^  address-space change: ' "$OUT/run.txt"
+	grep -qE '^dfctx: switches on CPU [0-9]+ at nice -?[0-9]+' "$OUT/run.txt"
 	grep -qE '^(counters: skipped: .+|counters, thread switch.*)$' "$OUT/run.txt"
 	# Both plots start at the direct points: 12 points, 14 lines.
 	assert_equal "$(grep -cvE '^(#|$)' "$OUT/dfctx.dat")" 14
@@ -332,6 +346,9 @@ model_of() {
 	assert_output --partial "usage: dfctx"
 	run "$OUT/dfctx" extra
 	assert_failure 2
+	run "$OUT/dfctx" -n 0
+	assert_failure 2
+	assert_output --partial "usage: dfctx"
 }
 
 # -- the overlay's anchored edits -----------------------------------------

@@ -12,12 +12,15 @@
 
 #define	DFCTX_PAGE	4096
 #define	DFCTX_LINE	64
+#define	DFCTX_WARM	2	/* untimed rounds before each repetition */
 
 /* Who the two parties of a switch are. */
 enum dfctx_kind {
 	DFCTX_THREAD,		/* two threads of one process */
 	DFCTX_PROCESS		/* two processes */
 };
+
+#define	DFCTX_SAMPLES	1024	/* clean repetitions kept for a point */
 
 /* What each party touches after it is switched to. */
 struct dfctx_touch {
@@ -31,26 +34,78 @@ struct dfctx_point {
 	const char	*sweep;		/* "direct", "tlb" or "cache" */
 	enum dfctx_kind	kind;
 	struct dfctx_touch touch;
-	double		total;		/* ns per switch, the fastest run */
+	double		total;		/* ns per switch, the median repetition */
 	double		base;		/* ns per iteration without a switch */
-	double		spread;		/* (slowest - fastest) / fastest run */
+	double		spread;		/* interquartile range / median */
+	double		base_spread;	/* the same of the base */
+	int		reps;		/* clean repetitions */
+	int		disturbed;	/* repetitions measured again */
+	int		passes;		/* passes over the point */
 	double		model;		/* the fitted model's total */
+};
+
+/* The clean repetitions of a pair of points so far: thread, process,
+ * and the loop alone. */
+struct dfctx_samples {
+	long		rounds;		/* timed rounds of a repetition */
+	int		passes;
+	int		n[3];
+	int		disturbed[3];
+	double		v[3][DFCTX_SAMPLES];
 };
 
 struct dfctx_options {
 	int		cpu;		/* the CPU both parties run on */
-	int		runs;		/* runs per point; the fastest is kept */
-	double		target;		/* seconds one run should take */
+	int		reps;		/* clean repetitions per pass */
+	int		passes;		/* passes over the sweep */
+	double		max_spread;	/* measure a point again above it */
 	int		quick;		/* a short sweep */
 	const char	*outdir;
 };
 
-/* The fitted cost of a switch: fixed + tlb * pages + line * lines. */
+/*
+ * A level of the machine's TLB or cache hierarchy: how many entries
+ * (pages or lines) it holds, and where that figure comes from.
+ */
+enum dfctx_unit {
+	DFCTX_PAGES,
+	DFCTX_LINES
+};
+
+#define	DFCTX_LEVELS	6
+
+struct dfctx_level {
+	char		name[16];	/* "dTLB", "STLB", "L1d", "L2", ... */
+	enum dfctx_unit	unit;
+	double		entries;	/* its capacity, in its unit */
+	char		source[48];	/* "sysfs", "cpuid 0x18", "sweep" */
+};
+
+struct dfctx_machine {
+	struct dfctx_level level[DFCTX_LEVELS];
+	int		n;
+};
+
+/*
+ * The fitted cost of a switch,
+ *
+ *	fixed + sum over levels k of
+ *	    cost[2k] * reloads(k) + cost[2k + 1] * (one set overflows k)
+ *
+ * where reloads(k) are the entries (pages, lines) of a party that the
+ * other party's pushed out of level k: all of the set when the two
+ * sets overflow the level together but one alone fits, else none; the
+ * second term (ns, a constant) is what the switch costs at a level a
+ * set alone overflows: the part of it the level kept (dfctx_model.c).
+ */
+#define	DFCTX_TERMS	(2 * DFCTX_LEVELS)
+
 struct dfctx_model {
 	double		fixed;
-	double		tlb;
-	double		line;
+	double		cost[DFCTX_TERMS];	/* ns per page or line; ns */
+	int		seen[DFCTX_TERMS];	/* the sweep determines it */
 	double		worst;		/* largest |error| of a point, in % */
+	double		rms;		/* root mean square error, in % */
 	int		points;		/* the points of its kind */
 	int		within;		/* those predicted within 10% */
 	int		ok;		/* 0 when the points did not fix it */
@@ -58,16 +113,22 @@ struct dfctx_model {
 
 int	dfctx_pin(int cpu);
 int	dfctx_quiet_cpu(void);
+const char *dfctx_priority(char *buf, size_t len);
+double	dfctx_reference(void);
 double	dfctx_switch_run(enum dfctx_kind kind, const struct dfctx_touch *t,
 	    long rounds);
-int	dfctx_measure(const struct dfctx_options *o, struct dfctx_point *thr,
-	    struct dfctx_point *proc);
+double	dfctx_measure(const struct dfctx_options *o, struct dfctx_point *thr,
+	    struct dfctx_point *proc, struct dfctx_samples *sm);
+void	dfctx_machine(struct dfctx_machine *mc, int cpu);
+double	dfctx_reloads(const struct dfctx_level *l, const struct dfctx_touch *t);
 void	dfctx_fit(struct dfctx_point *pts, int n, enum dfctx_kind kind,
-	    struct dfctx_model *m);
+	    const struct dfctx_machine *mc, struct dfctx_model *m);
+void	dfctx_detect(struct dfctx_point *pts, int n, struct dfctx_machine *mc);
 int	dfctx_counters(const struct dfctx_options *o, char *why, size_t len);
 void	dfctx_pcid(char *buf, size_t len);
 int	dfctx_report(const struct dfctx_options *o, const struct dfctx_point *pts,
-	    int n, const struct dfctx_model *thr, const struct dfctx_model *proc);
+	    int n, const struct dfctx_machine *mc, const struct dfctx_model *thr,
+	    const struct dfctx_model *proc);
 int	dfctx_decode_file(const char *path);
 
 #endif /* !_DFCTX_H_ */

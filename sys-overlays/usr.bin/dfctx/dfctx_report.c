@@ -28,30 +28,85 @@ print_table(const struct dfctx_point *pts, int n)
 	const struct dfctx_point *p;
 	int i;
 
-	printf("%-6s %-7s %5s %7s %9s %10s %9s %10s %10s %7s %6s\n",
+	printf("%-6s %-7s %5s %7s %9s %10s %9s %10s %10s %7s %6s %6s\n",
 	    "sweep", "kind", "pages", "lines", "set KiB", "total ns",
-	    "base ns", "switch ns", "model ns", "error", "spread");
+	    "base ns", "switch ns", "model ns", "error", "spread", "reps");
 	for (i = 0; i < n; ++i) {
 		p = &pts[i];
 		printf("%-6s %-7s %5zu %7zu %9zu %10.1f %9.1f %10.1f %10.1f "
-		    "%+6.1f%% %5.1f%%\n", p->sweep, kind_name(p->kind),
+		    "%+6.1f%% %5.1f%% %3d+%d\n", p->sweep, kind_name(p->kind),
 		    p->touch.pages, p->touch.lines,
 		    p->touch.pages * DFCTX_PAGE / 1024, p->total, p->base,
 		    p->total - p->base, p->model,
-		    (p->model - p->total) / p->total * 100, p->spread * 100);
+		    (p->model - p->total) / p->total * 100, p->spread * 100,
+		    p->reps, p->disturbed);
 	}
 }
 
-static void
-print_model(const char *name, const struct dfctx_model *m)
+/* Term i of the model: its cost, or why it has none. */
+static const char *
+cost_of(const struct dfctx_model *m, int i, const char *unit, char *buf,
+    size_t len)
 {
-	if (!m->ok) {
-		printf("  %-8s the points do not determine the model\n", name);
-		return;
+	if (!m->ok)
+		snprintf(buf, len, "?");
+	else if (!m->seen[i])
+		snprintf(buf, len, "-");
+	else if (i % 2 == 0)
+		snprintf(buf, len, "%.3f ns/%s", m->cost[i], unit);
+	else
+		snprintf(buf, len, "%.0f ns", m->cost[i]);
+	return (buf);
+}
+
+/*
+ * The model as a table: the fixed cost, then each level with its size,
+ * where the size comes from, and for threads and for processes its cost
+ * per page or line reloaded and what it costs beyond; then the fit.
+ */
+static void
+print_model(const struct dfctx_machine *mc, const struct dfctx_model *thr,
+    const struct dfctx_model *proc)
+{
+	const struct dfctx_level *l;
+	char size[32], a[32], b[32], c[32], d[32];
+	const char *unit;
+	int k;
+
+	printf("model: switch cost = fixed + for each level, a cost per page "
+	    "or line a party\n"
+	    "  reloads (its whole set, when the two sets overflow the level "
+	    "and one alone fits)\n"
+	    "  and, beyond (one set alone overflows it), a constant: what the "
+	    "level kept of it;\n"
+	    "  total = base + switch cost\n");
+	printf("  %-5s %-12s %-28s %15s %10s %15s %10s\n", "level", "size",
+	    "from", "thread reload", "beyond", "process reload", "beyond");
+	printf("  %-5s %-12s %-28s %12.1f ns %10s %12.1f ns %10s\n", "fixed",
+	    "", "", thr->fixed, "", proc->fixed, "");
+	for (k = 0; k < mc->n; ++k) {
+		l = &mc->level[k];
+		unit = l->unit == DFCTX_PAGES ? "page" : "line";
+		if (l->entries <= 0)
+			snprintf(size, sizeof(size), "not found");
+		else if (l->unit == DFCTX_PAGES)
+			snprintf(size, sizeof(size), "%.0f pages", l->entries);
+		else
+			snprintf(size, sizeof(size), "%.0f KiB",
+			    l->entries * DFCTX_LINE / 1024);
+		printf("  %-5s %-12s %-28s %15s %10s %15s %10s\n", l->name,
+		    size, l->source,
+		    cost_of(thr, 2 * k, unit, a, sizeof(a)),
+		    cost_of(thr, 2 * k + 1, unit, b, sizeof(b)),
+		    cost_of(proc, 2 * k, unit, c, sizeof(c)),
+		    cost_of(proc, 2 * k + 1, unit, d, sizeof(d)));
 	}
-	printf("  %-8s fixed %7.1f ns, TLB %6.2f ns/page, cache %6.2f ns/line;"
-	    " %d of %d totals within 10%%, worst error %.1f%%\n", name,
-	    m->fixed, m->tlb, m->line, m->within, m->points, m->worst);
+	printf("  (-: no point of the sweep has the term, or its fitted cost "
+	    "was negative)\n");
+	printf("fit: thread %d of %d totals within 10%%, rms error %.1f%%, "
+	    "worst %.1f%%; process %d of %d, rms %.1f%%, worst %.1f%%\n",
+	    thr->within, thr->points, thr->rms, thr->worst, proc->within,
+	    proc->points, proc->rms, proc->worst);
 }
 
 /* The switch cost of the points at `pages` of sweep `sweep`, or -1. */
@@ -136,8 +191,7 @@ write_data(const char *dir, const struct dfctx_point *pts, int n)
 }
 
 static int
-write_script(const char *dir, const struct dfctx_model *thr,
-    const struct dfctx_model *proc)
+write_script(const char *dir)
 {
 	char path[4096];
 	FILE *f;
@@ -150,13 +204,11 @@ write_script(const char *dir, const struct dfctx_model *thr,
 	    "set terminal svg size 1100,450 dynamic font 'sans,11'\n"
 	    "set output 'dfctx.svg'\n"
 	    "set multiplot layout 1,2 title 'Cost of a context switch "
-	    "(dfctx): measured points, fitted model lines'\n"
+	    "(dfctx): measured points, the fitted model dashed'\n"
 	    "set logscale xy\n"
 	    "set grid\n"
 	    "set key top left\n"
 	    "set ylabel 'ns per switch (less the same loop without a switch)'\n"
-	    "tf=%.3f; tt=%.4f; tl=%.4f\n"
-	    "pf=%.3f; pt=%.4f; pl=%.4f\n"
 	    "set title 'TLB: after each switch, one line in each of N pages'\n"
 	    "set xlabel 'pages touched per switch'\n"
 	    "plot [1:4096] 'dfctx.dat' index 0 using ($3>0?$3:1/0):8 "
@@ -164,8 +216,10 @@ write_script(const char *dir, const struct dfctx_model *thr,
 	    "space)', \\\n"
 	    "     'dfctx.dat' index 1 using ($3>0?$3:1/0):8 with points pt 5 "
 	    "lc rgb '#d62728' title 'processes', \\\n"
-	    "     tf+tt*x+tl*x with lines lc rgb '#1f77b4' notitle, \\\n"
-	    "     pf+pt*x+pl*x with lines lc rgb '#d62728' notitle\n"
+	    "     'dfctx.dat' index 0 using ($3>0?$3:1/0):9 with lines dt 2 "
+	    "lc rgb '#1f77b4' notitle, \\\n"
+	    "     'dfctx.dat' index 1 using ($3>0?$3:1/0):9 with lines dt 2 "
+	    "lc rgb '#d62728' notitle\n"
 	    "set title 'Cache: after each switch, every line of the working "
 	    "set'\n"
 	    "set xlabel 'working set per party (KiB)'\n"
@@ -173,11 +227,11 @@ write_script(const char *dir, const struct dfctx_model *thr,
 	    "with points pt 7 lc rgb '#1f77b4' title 'threads', \\\n"
 	    "     'dfctx.dat' index 3 using ($5>0?$5:1/0):8 with points pt 5 "
 	    "lc rgb '#d62728' title 'processes', \\\n"
-	    "     tf+tt*x/4+tl*x*16 with lines lc rgb '#1f77b4' notitle, \\\n"
-	    "     pf+pt*x/4+pl*x*16 with lines lc rgb '#d62728' notitle\n"
-	    "unset multiplot\n",
-	    thr->fixed, thr->tlb, thr->line, proc->fixed, proc->tlb,
-	    proc->line);
+	    "     'dfctx.dat' index 2 using ($5>0?$5:1/0):9 with lines dt 2 "
+	    "lc rgb '#1f77b4' notitle, \\\n"
+	    "     'dfctx.dat' index 3 using ($5>0?$5:1/0):9 with lines dt 2 "
+	    "lc rgb '#d62728' notitle\n"
+	    "unset multiplot\n");
 	return (fclose(f));
 }
 
@@ -204,22 +258,19 @@ draw(const char *dir)
 
 int
 dfctx_report(const struct dfctx_options *o, const struct dfctx_point *pts,
-    int n, const struct dfctx_model *thr, const struct dfctx_model *proc)
+    int n, const struct dfctx_machine *mc, const struct dfctx_model *thr,
+    const struct dfctx_model *proc)
 {
 	int drawn;
 
 	print_table(pts, n);
-	printf("model: switch cost = fixed + TLB x pages + cache x lines "
-	    "(total = base + switch cost)\n");
-	print_model("thread", thr);
-	print_model("process", proc);
+	print_model(mc, thr, proc);
 	if (thr->ok && proc->ok)
-		printf("  address-space change: %+.1f ns fixed, %+.2f ns per "
-		    "page (process less thread)\n", proc->fixed - thr->fixed,
-		    proc->tlb - thr->tlb);
+		printf("  address-space change: %+.1f ns fixed (process less "
+		    "thread)\n", proc->fixed - thr->fixed);
 	print_savings(pts, n);
 	if (write_data(o->outdir, pts, n) != 0 ||
-	    write_script(o->outdir, thr, proc) != 0) {
+	    write_script(o->outdir) != 0) {
 		fprintf(stderr, "dfctx: cannot write into %s\n", o->outdir);
 		return (-1);
 	}
