@@ -29,6 +29,9 @@ DFGEN_OPTION.syscalls=	ASYNC_SYSCALLS
 DFGEN_FAMILIES+=	ctxsw
 DFGEN_OPTION.ctxsw=	CTXSW_PROBES
 
+DFGEN_FAMILIES+=	xio
+DFGEN_OPTION.xio=	XIO_WRAPPERS
+
 # -- Tree generators ----------------------------------------------------
 #
 # The kernel tree's own code generators, declared here like the families

@@ -24,6 +24,7 @@ DFGEN_DEFS.structs=	$S/dfgen/structs/hammer2_media.def \
 			$S/dfgen/structs/ufs1.def
 DFGEN_DEFS.vm=		$S/dfgen/vm/cbpf.def $S/dfgen/vm/xvm.def
 DFGEN_DEFS.ctxsw=	$S/dfgen/ctxsw/ctxsw.def
+DFGEN_DEFS.xio=		$S/dfgen/xio/xio.def
 # ASYNC_SYSCALLS: the messages and dispatch table of the tree's own
 # syscalls (syscalls_async.h, syscalls_async_kern.c).
 DFGEN_DEFS.syscalls=	$S/kern/syscalls.master
@@ -47,6 +48,11 @@ DFGEN_KERNEL_OBJS+=	syscalls_async_kern.o
 # The probes' areas and sysctl; ctxsw.h and ctxsw_asm.h are included by
 # kern/lwkt_thread.c and platform/pc64/x86_64/swtch.s (the overlay's edits).
 DFGEN_KERNEL_OBJS+=	ctxsw_probes.o
+.endif
+.if !empty(DFGEN_ENABLED:Mxio)
+# The converted paths' table, switches and wrappers; xio.h is included
+# by the files the overlay's xio edits convert (sys_pipe.c, ...).
+DFGEN_KERNEL_OBJS+=	xio.o
 .endif
 OBJS+=			${DFGEN_KERNEL_OBJS}
 ${FULLKERNEL}:		${DFGEN_KERNEL_OBJS}
