@@ -32,6 +32,9 @@ DFGEN_OPTION.ctxsw=	CTXSW_PROBES
 DFGEN_FAMILIES+=	xio
 DFGEN_OPTION.xio=	XIO_WRAPPERS
 
+DFGEN_FAMILIES+=	alloc
+DFGEN_OPTION.alloc=	ALLOC_TABLES
+
 # -- Tree generators ----------------------------------------------------
 #
 # The kernel tree's own code generators, declared here like the families

@@ -1,0 +1,150 @@
+/*
+ * libdfalloc internals: the region every allocator but the system one
+ * carves from, the per-thread state, and the entry points the
+ * generated tables (dfalloc.h, dfalloc_tables.c) call.
+ */
+#ifndef _DFALLOC_RT_H_
+#define	_DFALLOC_RT_H_
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dfalloc.h"
+
+/*
+ * The region: one reservation, cut into spans.  A span belongs to one
+ * allocator (and, for slab and freelist, one size class); whoever
+ * frees a pointer finds its allocator from the span.  A pointer outside
+ * the region belongs to the system allocator.
+ */
+#define	DFA_SPAN_SHIFT	16
+#define	DFA_SPAN_SIZE	((size_t)1 << DFA_SPAN_SHIFT)
+#define	DFA_ALIGN	16
+
+enum dfa_kind {
+	DFA_KIND_NONE,		/* not handed out, or inside a large run */
+	DFA_KIND_BUMP,
+	DFA_KIND_SLAB,
+	DFA_KIND_FLIST,
+	DFA_KIND_LARGE,
+};
+
+struct dfa_region {
+	char		*base;
+	size_t		size;
+	size_t		nspans;
+	size_t		next;		/* first span never handed out */
+	uint8_t		*kind;		/* per span: enum dfa_kind */
+	uint8_t		*class;		/* per span: size class (slab, flist) */
+	uint32_t	*run;		/* per span: spans in a large run */
+	uint16_t	*owner;		/* per span: the thread that took it */
+};
+
+extern struct dfa_region dfa_region;
+
+int	dfa_region_init(void);
+char	*dfa_span_get(size_t nspans, enum dfa_kind kind, unsigned int class);
+
+static __inline int
+dfa_owns(const void *ptr)
+{
+	return ((uintptr_t)ptr - (uintptr_t)dfa_region.base <
+	    dfa_region.size);
+}
+
+static __inline size_t
+dfa_span_of(const void *ptr)
+{
+	return (((uintptr_t)ptr - (uintptr_t)dfa_region.base) >>
+	    DFA_SPAN_SHIFT);
+}
+
+/* A free object of a size class: the link to the next. */
+struct dfa_free {
+	struct dfa_free	*next;
+};
+
+/* What the profiling mode counts, per thread and then for the process. */
+struct dfa_counters {
+	uint64_t	allocs;
+	uint64_t	frees;
+	uint64_t	lifo_frees;	/* of the thread's newest object */
+	uint64_t	cross_frees;	/* of another thread's object */
+	uint64_t	reallocs;
+	int64_t		live_bytes;	/* allocated less freed, here */
+	uint64_t	peak_live_bytes;
+	uint64_t	class_allocs[DFALLOC_NCLASSES + 1];
+};
+
+/* What each thread keeps to itself. */
+struct dfa_thread {
+	char		*bump_cur;
+	char		*bump_end;
+	struct dfa_free	*slab_free[DFALLOC_NCLASSES];
+	char		*slab_cur[DFALLOC_NCLASSES];
+	char		*slab_end[DFALLOC_NCLASSES];
+	struct dfa_free	*flist_free[DFALLOC_NCLASSES];
+	uint32_t	flist_count[DFALLOC_NCLASSES];
+	char		*flist_cur[DFALLOC_NCLASSES];
+	char		*flist_end[DFALLOC_NCLASSES];
+	int		registered;
+	uint16_t	id;		/* 1 and up, wrapping; 0: unregistered */
+	const void	*newest;	/* profiling: the last object allocated */
+	struct dfa_counters prof;
+};
+
+extern _Thread_local struct dfa_thread dfa_self
+    __attribute__((tls_model("initial-exec")));
+
+void	dfa_thread_register(struct dfa_thread *t);
+void	dfa_thread_exit(void *arg);
+
+/* The calling thread's id, registering it on first use. */
+static __inline uint16_t
+dfa_self_id(void)
+{
+	if (!dfa_self.registered)
+		dfa_thread_register(&dfa_self);
+	return (dfa_self.id);
+}
+
+/* The depot: free objects of each class that no thread holds. */
+void	dfa_depot_put(unsigned int class, struct dfa_free *head,
+	    struct dfa_free *tail, uint32_t count);
+struct dfa_free *dfa_depot_take(unsigned int class, uint32_t want,
+	    uint32_t *count);
+
+/* Carving new objects of class `class` from a span of `kind`. */
+void	*dfa_carve(char **cur, char **end, enum dfa_kind kind,
+	    unsigned int class);
+
+/* The system allocator, found at start. */
+struct dfa_sys {
+	void	*(*malloc)(size_t);
+	void	(*free)(void *);
+	void	*(*realloc)(void *, size_t);
+	int	(*posix_memalign)(void **, size_t, size_t);
+	size_t	(*usable_size)(void *);
+};
+
+extern struct dfa_sys dfa_sys;
+
+void	dfa_sys_init(void);
+
+/* The profiling mode (dfa_profile.c). */
+extern int dfa_profiling;
+
+void	dfa_profile_start(void);
+int	dfa_profile_behaviour(void);
+void	dfa_profile_alloc(const void *ptr, size_t size, size_t usable);
+void	dfa_profile_free(const void *ptr, size_t usable);
+void	dfa_profile_thread_exit(struct dfa_thread *t);
+
+/* Locks a fork must not copy held: taken before, released after. */
+void	dfa_depot_lock(void);
+void	dfa_depot_unlock(void);
+void	dfa_large_lock(void);
+void	dfa_large_unlock(void);
+
+#endif /* !_DFALLOC_RT_H_ */

@@ -1,0 +1,417 @@
+#!/usr/bin/env bats
+# The alloc family: allocator descriptors, size classes and selection
+# rules (dfgen alloc).  Golden output a person has read, the generated
+# tables compiled with warnings as errors (host and -m32) and checked
+# against the definition, and every error of the language.
+
+load lib/common
+bats_require_minimum_version 1.5.0
+
+DFALLOC_DEF=$DFGEN_TOP/sys-overlays/sys/dfgen/alloc/dfalloc.def
+
+setup() {
+	OUT=$BATS_TEST_TMPDIR/out
+}
+
+# The exact diagnostic of tests/fixtures/alloc/errors/NAME.def, run from
+# its directory so that positions name the file as a person wrote it.
+check_error() {
+	cd "$FIXTURES/alloc/errors"
+	run dfgen alloc -o "$OUT" "$1.def"
+	assert_failure 1
+	diff -u "$GOLDEN/alloc/errors/$1.err" - <<<"$output" ||
+	    fail "diagnostic of $1.def differs"
+	assert_not_exist "$OUT"
+}
+
+@test "alloc: dfalloc.def matches its golden output" {
+	run dfgen alloc -o "$OUT" "$DFALLOC_DEF"
+	assert_success
+	assert_output ""
+	assert_golden "$OUT/dfalloc.h" alloc/dfalloc.h
+	assert_golden "$OUT/dfalloc_tables.c" alloc/dfalloc_tables.c
+}
+
+@test "alloc: --list-outputs names both files" {
+	run dfgen alloc --list-outputs -o "$OUT" "$DFALLOC_DEF"
+	assert_success
+	assert_output "$OUT/dfalloc.h
+$OUT/dfalloc_tables.c"
+}
+
+@test "alloc: tables compile with -Werror and match the definition" {
+	dfgen alloc -o "$OUT" "$DFALLOC_DEF"
+	cc_host "$OUT/t" -I"$OUT" "$FIXTURES/alloc/tables_test.c" \
+	    "$OUT/dfalloc_tables.c"
+	run "$OUT/t"
+	assert_success
+	assert_output "dfalloc tables: all checks passed"
+}
+
+@test "alloc: tables compile and run with -m32" {
+	require_m32
+	dfgen alloc -o "$OUT" "$DFALLOC_DEF"
+	cc_m32 "$OUT/t32" -I"$OUT" "$FIXTURES/alloc/tables_test.c" \
+	    "$OUT/dfalloc_tables.c"
+	run "$OUT/t32"
+	assert_success
+	assert_output "dfalloc tables: all checks passed"
+}
+
+@test "alloc: a changed rule changes the dispatch table" {
+	dfgen alloc -o "$OUT" "$DFALLOC_DEF"
+	run grep -c "DFALLOC_ALLOC_SLAB,	/\\* s" "$OUT/dfalloc_tables.c"
+	assert_output "12"
+	sed '/^behaviour churn/,/^}/s/fixed_size;/long_lived;/' "$DFALLOC_DEF" \
+	    > "$BATS_TEST_TMPDIR/dfalloc.def"
+	dfgen alloc -o "$OUT" "$BATS_TEST_TMPDIR/dfalloc.def"
+	run grep -c "DFALLOC_ALLOC_SLAB,	/\\* s" "$OUT/dfalloc_tables.c"
+	assert_output "0"
+}
+
+@test "alloc: output is deterministic and written only when changed" {
+	dfgen alloc -o "$OUT" "$DFALLOC_DEF"
+	age "$OUT"/*
+	before=$(mtime "$OUT/dfalloc.h")
+	run dfgen alloc -v -o "$OUT" "$DFALLOC_DEF"
+	assert_success
+	assert_output ""
+	[ "$(mtime "$OUT/dfalloc.h")" = "$before" ]
+	run grep -l "$DFGEN_TOP" "$OUT/dfalloc.h" "$OUT/dfalloc_tables.c"
+	assert_failure
+}
+
+@test "alloc: error: no size class" { check_error noclass; }
+@test "alloc: error: a name defined twice" { check_error dup; }
+@test "alloc: error: size classes out of order" { check_error order; }
+@test "alloc: error: size class not a multiple of the granule" { check_error granule; }
+@test "alloc: error: unknown flag, with a suggestion" { check_error flag; }
+@test "alloc: error: flag given twice" { check_error twice; }
+@test "alloc: error: allocator without entry points" { check_error noentry; }
+@test "alloc: error: alignment not a power of two" { check_error align; }
+@test "alloc: error: max below min" { check_error maxmin; }
+@test "alloc: error: min below 1" { check_error minzero; }
+@test "alloc: error: the default behaviour with a condition" { check_error lastwhen; }
+@test "alloc: error: a behaviour before the last without a condition" { check_error nowhen; }
+@test "alloc: error: unknown metric in a condition" { check_error metric; }
+@test "alloc: error: a string as a condition" { check_error str; }
+@test "alloc: error: a size no allocator covers" { check_error uncovered; }
+@test "alloc: error: unknown declaration" { check_error unknown; }
+@test "alloc: error: no behaviour" { check_error nobehaviour; }
+@test "alloc: error: a file name that cannot be a C prefix" { check_error bad-name; }
+
+# -- the runtime: sys-overlays/lib/libdfalloc ----------------------------
+
+LIBDIR=$DFGEN_TOP/sys-overlays/lib/libdfalloc
+BEHAVIOURS="never_free shared bulk churn general"
+
+# libdfalloc over freshly generated tables and profile record:
+# build_lib OUT [CFLAGS...]
+build_lib() {
+	local out=$1; shift
+	cc $CWARN -O2 -fPIC -shared "$@" -I"$DFGEN_TOP/sys-overlays/sys" \
+	    -I"$GEN" -I"$LIBDIR" -o "$out" "$LIBDIR"/dfa_*.c \
+	    "$GEN/dfalloc_tables.c" "$GEN/dfalloc_profile.c" \
+	    "$DFGEN_TOP/sys-overlays/sys/dfgen/structs/dfstruct.c" -ldl -lpthread
+}
+
+# The allocators alone (no malloc API), for the model test.
+build_model() {
+	local out=$1; shift
+	cc $CWARN -O1 "$@" -I"$DFGEN_TOP/sys-overlays/sys" -I"$GEN" \
+	    -I"$LIBDIR" -o "$out" "$FIXTURES/alloc/model_test.c" \
+	    "$LIBDIR"/dfa_region.c "$LIBDIR"/dfa_thread.c \
+	    "$LIBDIR"/dfa_bump.c "$LIBDIR"/dfa_slab.c "$LIBDIR"/dfa_flist.c \
+	    "$LIBDIR"/dfa_large.c "$LIBDIR"/dfa_sys.c "$LIBDIR"/dfa_profile.c \
+	    "$GEN/dfalloc_tables.c" "$GEN/dfalloc_profile.c" \
+	    "$DFGEN_TOP/sys-overlays/sys/dfgen/structs/dfstruct.c" -ldl -lpthread
+}
+
+setup_file() {
+	GEN=$BATS_FILE_TMPDIR/gen
+	LIB=$GEN/libdfalloc.so
+	export GEN LIB
+	"$PYTHON" "$DFGEN_TOP/generators/dfgen" alloc -o "$GEN" \
+	    "$DFGEN_TOP/sys-overlays/sys/dfgen/alloc/dfalloc.def"
+	"$PYTHON" "$DFGEN_TOP/generators/dfgen" structs -o "$GEN" \
+	    "$DFGEN_TOP/sys-overlays/lib/libdfalloc/dfalloc_profile.def"
+	build_lib "$LIB"
+	cc $CWARN -O1 -o "$GEN/api" "$FIXTURES/alloc/api_test.c" -lpthread
+}
+
+require_asan() {
+	printf 'int main(void) { return 0; }\n' > "$BATS_TEST_TMPDIR/a.c"
+	cc -fsanitize=address,undefined -o "$BATS_TEST_TMPDIR/a" \
+	    "$BATS_TEST_TMPDIR/a.c" 2>/dev/null ||
+	    skip "no ASan/UBSan runtime (install libasan8 libubsan1)"
+}
+
+# model ALLOCATOR [CFLAGS...]: 10^6 random operations against the model.
+model() {
+	local a=$1; shift
+	build_model "$BATS_TEST_TMPDIR/model" "$@"
+	run "$BATS_TEST_TMPDIR/model" "$a" 1000000 7
+	assert_success
+	assert_output --regexp "^model $a: 1000000 operations, [0-9]+ objects\$"
+}
+
+@test "alloc runtime: bump arena against the model, ASan+UBSan" {
+	require_asan
+	model bump -g -fsanitize=address,undefined -fno-sanitize-recover=all
+}
+
+@test "alloc runtime: slab against the model, ASan+UBSan" {
+	require_asan
+	model slab -g -fsanitize=address,undefined -fno-sanitize-recover=all
+}
+
+@test "alloc runtime: free lists against the model, ASan+UBSan" {
+	require_asan
+	model freelist -g -fsanitize=address,undefined -fno-sanitize-recover=all
+}
+
+@test "alloc runtime: large objects against the model, ASan+UBSan" {
+	require_asan
+	model large -g -fsanitize=address,undefined -fno-sanitize-recover=all
+}
+
+@test "alloc runtime: system fallback against the model" {
+	# ASan would replace the very allocator under test.
+	model system
+}
+
+@test "alloc runtime: every allocator against the model with -m32" {
+	require_m32
+	for a in bump slab freelist large system; do
+		model $a -m32
+	done
+}
+
+@test "alloc runtime: the malloc API and its traps, preloaded, each behaviour" {
+	for b in $BEHAVIOURS; do
+		DFALLOC_BEHAVIOUR=$b LD_PRELOAD=$LIB run --separate-stderr \
+		    "$GEN/api"
+		assert_success
+		assert_output "api: all checks passed"
+		[ "$stderr" = "dfalloc: free of a pointer it never gave" ] ||
+		    fail "$b: stderr: $stderr"
+	done
+}
+
+@test "alloc runtime: the malloc API and its traps, linked in" {
+	cc $CWARN -O1 -o "$BATS_TEST_TMPDIR/api" "$FIXTURES/alloc/api_test.c" \
+	    -L"$GEN" -ldfalloc -Wl,-rpath,"$GEN" -lpthread
+	run --separate-stderr "$BATS_TEST_TMPDIR/api"
+	assert_success
+	assert_output "api: all checks passed"
+	assert_equal "$stderr" "dfalloc: free of a pointer it never gave"
+}
+
+@test "alloc runtime: library and API test build and pass with -m32" {
+	require_m32
+	build_lib "$BATS_TEST_TMPDIR/lib32.so" -m32
+	cc -m32 $CWARN -O1 -o "$BATS_TEST_TMPDIR/api32" \
+	    "$FIXTURES/alloc/api_test.c" -lpthread
+	LD_PRELOAD=$BATS_TEST_TMPDIR/lib32.so run "$BATS_TEST_TMPDIR/api32"
+	assert_success
+	assert_output --partial "api: all checks passed"
+}
+
+@test "alloc runtime: an unknown behaviour is named once and ignored" {
+	DFALLOC_BEHAVIOUR=fastest LD_PRELOAD=$LIB run --separate-stderr \
+	    /bin/ls "$LIBDIR/dfa_malloc.c"
+	assert_success
+	assert_output "$LIBDIR/dfa_malloc.c"
+	assert_equal "$stderr" "dfalloc: unknown behaviour 'fastest' in DFALLOC_BEHAVIOUR; using the default"
+}
+
+# same_output CMD...: CMD's output under the library, in each behaviour,
+# is the output of a plain run.
+same_output() {
+	local want b
+	want=$("$@" | md5sum)
+	[ -n "$want" ] || fail "no output from $*"
+	for b in $BEHAVIOURS; do
+		got=$(DFALLOC_BEHAVIOUR=$b LD_PRELOAD=$LIB "$@" | md5sum)
+		[ "${PIPESTATUS[0]}" = 0 ] || fail "$b: $* failed"
+		[ "$got" = "$want" ] || fail "$b: output of $* differs"
+	done
+}
+
+@test "alloc runtime: sort of a large file is the same under the library" {
+	awk 'BEGIN { for (i = 0; i < 300000; i++)
+	    printf "%d line %d\n", (i * 7919) % 1000003, i }' \
+	    > "$BATS_TEST_TMPDIR/big.txt"
+	same_output sort "$BATS_TEST_TMPDIR/big.txt"
+}
+
+@test "alloc runtime: python3 runs the same under the library" {
+	same_output /usr/bin/python3 -c '
+import json, threading
+out = []
+def work(n):
+    out.append(sum(len(json.dumps({"k": list(range(i))})) for i in range(n)))
+ts = [threading.Thread(target=work, args=(500 + i,)) for i in range(4)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+print(sorted(out))'
+}
+
+@test "alloc runtime: git log of this repository is the same under the library" {
+	git -C "$DFGEN_TOP" rev-parse --git-dir >/dev/null 2>&1 ||
+	    skip "not a git checkout"
+	same_output git -C "$DFGEN_TOP" log --stat -n 200
+}
+
+@test "alloc runtime: gcc -c writes the same object under the library" {
+	local b
+	cc -O2 -c -I"$DFGEN_TOP/sys-overlays/sys" -I"$GEN" -I"$LIBDIR" \
+	    -o "$BATS_TEST_TMPDIR/plain.o" "$LIBDIR/dfa_malloc.c"
+	for b in $BEHAVIOURS; do
+		DFALLOC_BEHAVIOUR=$b LD_PRELOAD=$LIB cc -O2 -c \
+		    -I"$DFGEN_TOP/sys-overlays/sys" -I"$GEN" -I"$LIBDIR" \
+		    -o "$BATS_TEST_TMPDIR/$b.o" "$LIBDIR/dfa_malloc.c"
+		cmp "$BATS_TEST_TMPDIR/plain.o" "$BATS_TEST_TMPDIR/$b.o"
+	done
+}
+
+# -- profiles --------------------------------------------------------------
+
+@test "alloc profile: the record's layout matches its golden header" {
+	dfgen structs -o "$OUT" "$LIBDIR/dfalloc_profile.def"
+	assert_golden "$OUT/dfalloc_profile.h" alloc/dfalloc_profile.h
+}
+
+# profile_run CMD...: CMD in the profiling mode, its output unchanged.
+profile_run() {
+	local want got
+	want=$("$@" | md5sum)
+	got=$(DFALLOC_DIR=$BATS_TEST_TMPDIR/p DFALLOC_MODE=profile \
+	    LD_PRELOAD=$LIB "$@" | md5sum)
+	[ "$got" = "$want" ] || fail "output of $* differs when profiled"
+}
+
+@test "alloc profile: runs merge into one profile, then choose the dispatch" {
+	mkdir "$BATS_TEST_TMPDIR/p"
+	awk 'BEGIN { for (i = 0; i < 200000; i++) printf "%d\n", i * 7 % 1009 }' \
+	    > "$BATS_TEST_TMPDIR/in"
+	profile_run sort "$BATS_TEST_TMPDIR/in"
+	run ls "$BATS_TEST_TMPDIR/p"
+	assert_output --regexp '^[0-9a-f]{16}\.prof$'
+	profile_run sort "$BATS_TEST_TMPDIR/in"
+	DFALLOC_DIR=$BATS_TEST_TMPDIR/p DFALLOC_EXPLAIN=1 LD_PRELOAD=$LIB \
+	    run --separate-stderr sort "$BATS_TEST_TMPDIR/in"
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | md5sum)" \
+	    "$(sort "$BATS_TEST_TMPDIR/in" | md5sum)"
+	[[ $stderr =~ ^"dfalloc: 2 runs, free_ratio "[0-9]+", lifo "[0-9]+", live_at_exit "[0-9]+", cross_thread "[0-9]+", realloc "[0-9]+": behaviour "[a-z_]+$ ]] ||
+	    fail "explanation: $stderr"
+}
+
+@test "alloc profile: threads' counters merge; cross-thread frees are seen" {
+	mkdir "$BATS_TEST_TMPDIR/p"
+	cc $CWARN -O1 -o "$BATS_TEST_TMPDIR/api" "$FIXTURES/alloc/api_test.c" \
+	    -lpthread
+	DFALLOC_DIR=$BATS_TEST_TMPDIR/p DFALLOC_MODE=profile LD_PRELOAD=$LIB \
+	    run "$BATS_TEST_TMPDIR/api"
+	assert_success
+	assert_output --partial "api: all checks passed"
+	DFALLOC_DIR=$BATS_TEST_TMPDIR/p DFALLOC_EXPLAIN=1 LD_PRELOAD=$LIB \
+	    run --separate-stderr "$BATS_TEST_TMPDIR/api"
+	assert_success
+	[[ ${stderr%%$'\n'*} =~ ^"dfalloc: 1 runs, ".*", cross_thread "([0-9]+)", " ]] ||
+	    fail "explanation: $stderr"
+	[ "${BASH_REMATCH[1]}" -ge 100 ] ||
+	    fail "cross-thread frees not counted: $stderr"
+	[[ ${stderr%%$'\n'*} =~ "behaviour shared"$ ]] || fail "$stderr"
+}
+
+# crc_of FILE [VERSION]: whether FILE's stored CRC is CRC-32C of the
+# record with its field zero; then (with VERSION set) reseal it.
+crc_of() {
+	"$PYTHON" - "$@" <<'EOF'
+import struct, sys
+def crc32c(data):
+    crc = 0xffffffff
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
+    return crc ^ 0xffffffff
+b = bytearray(open(sys.argv[1], "rb").read())
+stored = struct.unpack_from("<I", b, 8)[0]
+struct.pack_into("<I", b, 8, 0)
+print(stored == crc32c(bytes(b)))
+if len(sys.argv) > 2:
+    struct.pack_into("<H", b, 4, int(sys.argv[2]))
+    struct.pack_into("<I", b, 8, crc32c(bytes(b)))
+    open(sys.argv[1], "wb").write(b)
+EOF
+}
+
+@test "alloc profile: a corrupt, short or foreign-version profile is ignored once" {
+	local f
+	mkdir "$BATS_TEST_TMPDIR/p"
+	printf 'b\na\n' > "$BATS_TEST_TMPDIR/in"
+	profile_run sort "$BATS_TEST_TMPDIR/in"
+	f=$(echo "$BATS_TEST_TMPDIR"/p/*.prof)
+	run crc_of "$f"
+	assert_output "True"
+	cp "$f" "$BATS_TEST_TMPDIR/good"
+
+	printf 'x' | dd of="$f" bs=1 seek=40 conv=notrunc 2>/dev/null
+	DFALLOC_DIR=$BATS_TEST_TMPDIR/p LD_PRELOAD=$LIB \
+	    run --separate-stderr sort "$BATS_TEST_TMPDIR/in"
+	assert_success
+	assert_output "a
+b"
+	assert_equal "$stderr" "dfalloc: ignoring profile $f: checksum mismatch"
+
+	head -c 100 "$BATS_TEST_TMPDIR/good" > "$f"
+	DFALLOC_DIR=$BATS_TEST_TMPDIR/p LD_PRELOAD=$LIB \
+	    run --separate-stderr sort "$BATS_TEST_TMPDIR/in"
+	assert_success
+	assert_equal "$stderr" "dfalloc: ignoring profile $f: not a profile of this size"
+
+	cp "$BATS_TEST_TMPDIR/good" "$f"
+	run crc_of "$f" 2
+	assert_output "True"
+	DFALLOC_DIR=$BATS_TEST_TMPDIR/p LD_PRELOAD=$LIB \
+	    run --separate-stderr sort "$BATS_TEST_TMPDIR/in"
+	assert_success
+	assert_output "a
+b"
+	[[ $stderr == "dfalloc: ignoring profile $f: "* ]] || fail "$stderr"
+	[ "$(printf '%s\n' "$stderr" | wc -l)" = 1 ] || fail "$stderr"
+
+	# Profiling over a bad profile starts it again.
+	DFALLOC_DIR=$BATS_TEST_TMPDIR/p DFALLOC_MODE=profile LD_PRELOAD=$LIB \
+	    run sort "$BATS_TEST_TMPDIR/in"
+	assert_success
+	DFALLOC_DIR=$BATS_TEST_TMPDIR/p DFALLOC_EXPLAIN=1 LD_PRELOAD=$LIB \
+	    run --separate-stderr sort "$BATS_TEST_TMPDIR/in"
+	[[ $stderr == "dfalloc: 1 runs, "* ]] || fail "$stderr"
+}
+
+@test "alloc profile: an unknown mode is named and ignored" {
+	DFALLOC_DIR=$BATS_TEST_TMPDIR DFALLOC_MODE=fast LD_PRELOAD=$LIB \
+	    run --separate-stderr /bin/echo ok
+	assert_success
+	assert_output "ok"
+	assert_equal "$stderr" "dfalloc: unknown DFALLOC_MODE 'fast'; expected 'profile' or 'dispatch'"
+}
+
+@test "alloc profile: a relative DFALLOC_DIR holds for a program that changes directory" {
+	git -C "$DFGEN_TOP" rev-parse --git-dir >/dev/null 2>&1 ||
+	    skip "not a git checkout"
+	cd "$BATS_TEST_TMPDIR"
+	mkdir p
+	DFALLOC_DIR=p DFALLOC_MODE=profile LD_PRELOAD=$LIB \
+	    run --separate-stderr git -C "$DFGEN_TOP" log -n 5 --oneline
+	assert_success
+	assert_equal "$stderr" ""
+	# git may run another program (profiled too): every file a profile.
+	[ -n "$(ls p)" ] || fail "no profile written"
+	run sh -c 'ls p | grep -v "^[0-9a-f]\{16\}\.prof$"'
+	assert_output ""
+}
