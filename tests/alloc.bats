@@ -330,14 +330,9 @@ profile_run() {
 # record with its field zero; then (with VERSION set) reseal it.
 crc_of() {
 	"$PYTHON" - "$@" <<'EOF'
-import struct, sys
-def crc32c(data):
-    crc = 0xffffffff
-    for b in data:
-        crc ^= b
-        for _ in range(8):
-            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
-    return crc ^ 0xffffffff
+import os, struct, sys
+sys.path.insert(0, os.path.join(os.environ["DFGEN_TOP"], "tests/lib"))
+from crc32c import crc32c
 b = bytearray(open(sys.argv[1], "rb").read())
 stored = struct.unpack_from("<I", b, 8)[0]
 struct.pack_into("<I", b, 8, 0)
