@@ -30,6 +30,7 @@ DFGEN_DEFS.vm=		${.CURDIR}/sys-overlays/sys/dfgen/vm/cbpf.def \
 			${.CURDIR}/sys-overlays/sys/dfgen/vm/xvm.def
 DFGEN_DEFS.ctxsw=	${.CURDIR}/sys-overlays/sys/dfgen/ctxsw/ctxsw.def
 DFGEN_DEFS.xio=		${.CURDIR}/sys-overlays/sys/dfgen/xio/xio.def
+DFGEN_DEFS.sched=	${.CURDIR}/sys-overlays/sys/dfgen/sched/policies.def
 DFGEN_DEFS.alloc=	${.CURDIR}/sys-overlays/sys/dfgen/alloc/dfalloc.def
 # The syscalls libasyncsys runs on this host; its table calls the host's
 # own functions (--host).  A kernel build reads the tree's syscalls.master.

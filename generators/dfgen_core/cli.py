@@ -14,8 +14,8 @@ from .diag import (EXIT_INPUT, EXIT_USAGE, DfgenError, UsageError,
 from .names import suggest
 
 # The subcommands, in --help order: module families.<name> defines COMMAND.
-COMMANDS = ("consts", "structs", "syscalls", "vm", "xio", "ctxsw", "alloc",
-            "kconf", "overlay", "treegen", "fwdhdrs", "kcheck")
+COMMANDS = ("consts", "structs", "syscalls", "vm", "xio", "sched", "ctxsw",
+            "alloc", "kconf", "overlay", "treegen", "fwdhdrs", "kcheck")
 
 
 class _Parser(argparse.ArgumentParser):

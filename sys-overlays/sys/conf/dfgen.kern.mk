@@ -25,6 +25,7 @@ DFGEN_DEFS.structs=	$S/dfgen/structs/hammer2_media.def \
 DFGEN_DEFS.vm=		$S/dfgen/vm/cbpf.def $S/dfgen/vm/xvm.def
 DFGEN_DEFS.ctxsw=	$S/dfgen/ctxsw/ctxsw.def
 DFGEN_DEFS.xio=		$S/dfgen/xio/xio.def
+DFGEN_DEFS.sched=	$S/dfgen/sched/policies.def
 # ASYNC_SYSCALLS: the messages and dispatch table of the tree's own
 # syscalls (syscalls_async.h, syscalls_async_kern.c).
 DFGEN_DEFS.syscalls=	$S/kern/syscalls.master
@@ -53,6 +54,10 @@ DFGEN_KERNEL_OBJS+=	ctxsw_probes.o
 # The converted paths' table, switches and wrappers; xio.h is included
 # by the files the overlay's xio edits convert (sys_pipe.c, ...).
 DFGEN_KERNEL_OBJS+=	xio.o
+.endif
+.if !empty(DFGEN_ENABLED:Msched)
+# The policies' parameter and dispatch tables.
+DFGEN_KERNEL_OBJS+=	policies_tables.o
 .endif
 OBJS+=			${DFGEN_KERNEL_OBJS}
 ${FULLKERNEL}:		${DFGEN_KERNEL_OBJS}

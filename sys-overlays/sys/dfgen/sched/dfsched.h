@@ -1,0 +1,93 @@
+/*
+ * dfsched.h: scheduling policies run from dfgen's generated tables.
+ *
+ * A policy (generated from a definition by 'dfgen sched') binds a rule's
+ * operations to its parameters.  One run queue (struct dfsched_rq)
+ * schedules the threads of one CPU in ticks: the caller reports
+ * wake-ups, sleeps and ticks, and asks for the next thread to run.
+ */
+
+#ifndef _DFGEN_SCHED_DFSCHED_H_
+#define	_DFGEN_SCHED_DFSCHED_H_
+
+#include <sys/dfgen_compat.h>
+#include <sys/queue.h>
+
+#define	DFSCHED_MAXQUEUES		32
+#define	DFSCHED_NICE_MAX		20
+
+#define	DFSCHED_PREEMPT_NEVER		0	/* only on quantum expiry */
+#define	DFSCHED_PREEMPT_PRIORITY	1	/* a better priority wakes */
+#define	DFSCHED_PREEMPT_DEADLINE	2	/* an earlier deadline wakes */
+
+struct dfsched_rq;
+
+struct dfsched_thread {
+	TAILQ_ENTRY(dfsched_thread) link;
+	int		queue;		/* run queue, or -1 when not queued */
+	int		nice;		/* 0 (default) to DFSCHED_NICE_MAX */
+	uint32_t	slice_left;	/* ticks left of the quantum */
+	uint32_t	estcpu;		/* decay: recent CPU use */
+	uint64_t	decayed_at;	/* decay: period last applied */
+	int64_t		vruntime;	/* deadline: weighted service */
+	int64_t		deadline;	/* deadline: virtual deadline */
+};
+
+TAILQ_HEAD(dfsched_tq, dfsched_thread);
+
+struct dfsched_ops {
+	void	(*enqueue)(struct dfsched_rq *, struct dfsched_thread *,
+		    int wakeup);
+	struct dfsched_thread *(*choose)(struct dfsched_rq *);
+	int	(*charge)(struct dfsched_rq *, struct dfsched_thread *);
+	int	(*preempts)(struct dfsched_rq *, struct dfsched_thread *);
+};
+
+struct dfsched_policy {
+	const char	*name;
+	const struct dfsched_ops *ops;
+	const void	*params;	/* the rule's parameter structure */
+	uint32_t	nqueues;
+	uint32_t	quantum;	/* ticks */
+	uint32_t	preempt;	/* DFSCHED_PREEMPT_* */
+};
+
+/* Rule 'decay': priority from recent CPU use, decayed every period. */
+struct dfsched_decay_params {
+	uint32_t	estcpu_incr;	/* added per tick run */
+	uint32_t	estcpu_max;	/* ceiling of estcpu */
+	uint32_t	estcpu_per_queue; /* estcpu that lowers one queue */
+	uint32_t	nice_weight;	/* queues lowered per nice level */
+	uint32_t	decay_period;	/* ticks between decays */
+	uint32_t	decay_num;	/* estcpu *= num / den per period */
+	uint32_t	decay_den;
+};
+
+/* Rule 'deadline': EEVDF, virtual runtime and virtual deadlines. */
+struct dfsched_deadline_params {
+	uint32_t	base_slice;	/* ticks of service per request */
+	uint32_t	nice0_weight;	/* weight of a nice 0 thread */
+	uint32_t	lag_limit;	/* ticks of lag kept over a sleep */
+};
+
+struct dfsched_rq {
+	const struct dfsched_policy *policy;
+	struct dfsched_tq queues[DFSCHED_MAXQUEUES];
+	uint32_t	bitmap;		/* non-empty queues */
+	uint32_t	nqueued;
+	struct dfsched_thread *curthr;	/* running, not queued */
+	uint64_t	ticks;
+};
+
+extern const struct dfsched_ops dfsched_fifo_ops;
+extern const struct dfsched_ops dfsched_decay_ops;
+extern const struct dfsched_ops dfsched_deadline_ops;
+
+void	dfsched_init(struct dfsched_rq *, const struct dfsched_policy *);
+void	dfsched_thread_init(struct dfsched_thread *, int nice);
+int	dfsched_wakeup(struct dfsched_rq *, struct dfsched_thread *);
+void	dfsched_sleep(struct dfsched_rq *);
+struct dfsched_thread *dfsched_switch(struct dfsched_rq *);
+int	dfsched_tick(struct dfsched_rq *);
+
+#endif /* !_DFGEN_SCHED_DFSCHED_H_ */
