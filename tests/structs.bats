@@ -286,3 +286,15 @@ bad() {
 	run kcheck_own "$BATS_TEST_TMPDIR/src" "$BATS_TEST_TMPDIR/CODEGEN"
 	assert_success
 }
+
+@test "structs: a checksum region reads only fields with a media accessor" {
+	bad <<-'EOF'
+	struct s order: little {
+		reserved uint32	len;
+		uint32	crc;
+		checksum all algo: crc32c, start: 0, end: len, store: crc;
+	}
+	EOF
+	assert_line --index 0 "$BATS_TEST_TMPDIR/bad.def:4:43: error: the end of 'all' reads 'len': only a field of the structure itself that is not reserved has a media accessor"
+	assert_line --index 2 --regexp '^[[:space:]]*\^$'
+}

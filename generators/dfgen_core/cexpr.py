@@ -31,19 +31,6 @@ def to_c(e, name):
     raise TypeError("not an expression: %r" % (e,))
 
 
-def names(e):
-    """Every Name in `e`, leftmost first."""
-    if isinstance(e, Name):
-        return [e]
-    if isinstance(e, Unary):
-        return names(e.operand)
-    if isinstance(e, Binary):
-        return names(e.left) + names(e.right)
-    if isinstance(e, Cond):
-        return names(e.cond) + names(e.then) + names(e.other)
-    return []
-
-
 def _operand(e, name):
     text = to_c(e, name)
     return "(%s)" % text if isinstance(e, (Binary, Cond)) else text

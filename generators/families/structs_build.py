@@ -193,7 +193,6 @@ class _Builder:
             if nested.tail:
                 raise error(word.loc, "struct '%s' ends in a variable-length "
                             "tail and cannot be nested" % name)
-            nested.used_nested = True
             return nested
         raise error(word.loc, "unknown type '%s'%s" %
                     (name, suggest(name, list(SCALARS) + list(self.structs))))
@@ -542,9 +541,7 @@ class _Builder:
         if c.name in C_KEYWORDS:
             raise error(c.loc, "'%s' is a C keyword" % c.name)
         text = self._host_expr(c.value, "check '%s'" % c.name)
-        read = tuple(n.name for n in cexpr.names(c.value)
-                     if not self._is_constant(n.name))
-        return Check(c.name, text, read, c.attrs.get("doc", ""))
+        return Check(c.name, text, c.attrs.get("doc", ""))
 
     def _checksum(self, c):
         a, locs = c.attrs, c.attr_locs
@@ -585,17 +582,16 @@ class _Builder:
     def _media_expr(self, e, what):
         """C of an expression over the media buffer 'p' (accessors)."""
         def name(n):
-            f = self.fields.get(n.name)
-            if isinstance(f, Field) and f in self.s.items and \
-                    not f.is_struct and not f.is_array:
-                self.reads_order |= f.runtime_order
-                return "%s_get_%s(b%s)" % (self.s.name, f.name, ", bswap"
-                                           if f.runtime_order else "")
-            if self._is_constant(n.name):
+            f = self._member(n, what)
+            if f is None:
                 return self._constant(n)
-            known = [i.name for i in self.s.items] + list(self.unit.consts)
-            raise error(n.loc, "%s: unknown name '%s'%s" %
-                        (what, n.name, suggest(n.name, known)))
+            if "." in n.name or f.reserved:
+                raise error(n.loc, "%s reads '%s': only a field of the "
+                            "structure itself that is not reserved has a "
+                            "media accessor" % (what, n.name))
+            self.reads_order |= f.runtime_order
+            return "%s_get_%s(b%s)" % (self.s.name, f.name, ", bswap"
+                                       if f.runtime_order else "")
         return cexpr.to_c(e, name)
 
 

@@ -290,7 +290,6 @@ class Union:
 class Check:
     name: str
     expr: str           # C over the host structure 's'
-    fields: tuple       # names it reads
     doc: str
 
 
@@ -331,7 +330,6 @@ class Struct:
     version_field: object = None
     checks: list = field(default_factory=list)
     checksums: list = field(default_factory=list)   # in computing order
-    used_nested: bool = False   # some other structure contains it
 
     def size(self, abi):
         return self.sizes[abi]
@@ -420,10 +418,6 @@ class Struct:
     @property
     def layout_differs(self):
         return [i for i in self.items if i.abi_dependent]
-
-    @property
-    def sizes_equal(self):
-        return len(set(self.sizes.values())) == 1
 
     @property
     def need_swap(self):
