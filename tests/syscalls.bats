@@ -210,6 +210,22 @@ diagnose() {
 	assert_output --regexp "^16000 completions, each once; [0-9]+ pushes met a full ring$"
 }
 
+@test "syscalls: libasyncsys with one issuer, ASan, UBSan and ThreadSanitizer: each completion once" {
+	host_gen
+	build_asys "$OUT/load" cc -O1 -g -fsanitize=address,undefined \
+	    -fno-sanitize-recover=all "$SCFIX/asys_load.c"
+	run "$OUT/load" 1 14000 16 2 "$OUT/data" single
+	assert_success
+	assert_output --regexp "^14000 completions, each once; [0-9]+ pushes met a full ring$"
+	build_asys "$OUT/tload" cc -O1 -g -fsanitize=thread "$SCFIX/asys_load.c"
+	run "$OUT/tload" 1 7000 16 2 "$OUT/data" single
+	assert_success
+	assert_output --regexp "^7000 completions, each once"
+	run "$OUT/load" 2 10 16 2 "$OUT/data" single
+	assert_failure 2
+	assert_output --partial "single with 1 thread"
+}
+
 @test "syscalls: libasyncsys under load, ThreadSanitizer" {
 	host_gen
 	build_asys "$OUT/tload" cc -O1 -g -fsanitize=thread "$SCFIX/asys_load.c"
@@ -238,7 +254,7 @@ diagnose() {
 	assert_output --regexp "^2000 completions, each once"
 }
 
-@test "syscalls: a full ring refuses with EAGAIN; random requests complete once" {
+@test "syscalls: a full ring refuses with EAGAIN; a cached pread completes at once; random requests complete once" {
 	host_gen
 	build_asys "$OUT/full" cc -O1 -g -fsanitize=address,undefined \
 	    -fno-sanitize-recover=all "$SCFIX/asys_full.c"

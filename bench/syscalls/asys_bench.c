@@ -44,7 +44,7 @@ now(void)
 static void
 report(const char *what, double ns, double base)
 {
-	printf("%-34s %9.1f ns/op  %6.2fx direct\n", what, ns, ns / base);
+	printf("%-42s %9.1f ns/op  %6.2fx direct\n", what, ns, ns / base);
 }
 
 static void
@@ -144,12 +144,20 @@ bench_uring(struct io_uring *ring, int fd, long ops, int batch)
 
 enum kind { DIRECT, GETPPID, ASYS_PREAD, ASYS_GETPPID, ASYS_NOSYS, URING };
 
-static struct asys_ring *ring;
+/*
+ * The rings: shared by any threads; with one issuer (ASYS_RING_SINGLE);
+ * and shared, over a table without op_try, so that every pread goes to
+ * a worker.
+ */
+enum { SHARED, SINGLE, WORKER, NRINGS };
+
+static struct asys_ring *rings[NRINGS];
+static struct asys_op worker_ops[HOST_ASYS_NOPS];
 static struct io_uring uring;
 static int fd;
 
 static double
-measure(enum kind kind, long ops, int batch)
+measure(enum kind kind, int r, long ops, int batch)
 {
 	switch (kind) {
 	case DIRECT:
@@ -157,11 +165,11 @@ measure(enum kind kind, long ops, int batch)
 	case GETPPID:
 		return (bench_getppid(ops));
 	case ASYS_PREAD:
-		return (bench_asys(ring, fd, ops, batch, ASYS_OP_pread));
+		return (bench_asys(rings[r], fd, ops, batch, ASYS_OP_pread));
 	case ASYS_GETPPID:
-		return (bench_asys(ring, fd, ops, batch, ASYS_OP_getppid));
+		return (bench_asys(rings[r], fd, ops, batch, ASYS_OP_getppid));
 	case ASYS_NOSYS:
-		return (bench_asys(ring, fd, ops, batch, ASYS_OP_chroot));
+		return (bench_asys(rings[r], fd, ops, batch, ASYS_OP_chroot));
 	default:
 		return (bench_uring(&uring, fd, ops, batch));
 	}
@@ -169,14 +177,14 @@ measure(enum kind kind, long ops, int batch)
 
 /* The best of `rounds' runs. */
 static double
-best(enum kind kind, long ops, int batch)
+best(enum kind kind, int r, long ops, int batch)
 {
 	double t, min;
-	int r;
+	int i;
 
-	min = measure(kind, ops, batch);
-	for (r = 1; r < rounds; r++) {
-		t = measure(kind, ops, batch);
+	min = measure(kind, r, ops, batch);
+	for (i = 1; i < rounds; i++) {
+		t = measure(kind, r, ops, batch);
 		if (t < min)
 			min = t;
 	}
@@ -189,16 +197,24 @@ main(int argc, char **argv)
 	static const int batches[] = { 1, 16, 256 };
 	static const struct {
 		enum kind	kind;
+		int		ring;
 		const char	*what;
 	} rows[] = {
-		{ ASYS_PREAD, "pread, libasyncsys" },
-		{ URING, "pread, io_uring" },
+		{ ASYS_PREAD, SHARED, "pread, libasyncsys" },
+		{ ASYS_PREAD, SINGLE, "pread, libasyncsys, one issuer" },
+		{ ASYS_PREAD, WORKER, "pread, libasyncsys, on a worker" },
+		{ URING, 0, "pread, io_uring" },
+		{ GETPPID, 0, "getppid, direct" },
+		{ ASYS_GETPPID, SHARED, "getppid, inline" },
+		{ ASYS_GETPPID, SINGLE, "getppid, inline, one issuer" },
+		{ ASYS_NOSYS, SHARED, "runtime alone (ENOSYS)" },
+		{ ASYS_NOSYS, SINGLE, "runtime alone, one issuer" },
 	};
 	char what[64];
-	double direct;
+	double direct, t;
 	long ops;
 	size_t b, k;
-	int workers, error;
+	int workers, error, r;
 
 	if (argc != 5) {
 		fprintf(stderr, "usage: asys_bench OPS WORKERS FILE ROUNDS\n");
@@ -210,39 +226,41 @@ main(int argc, char **argv)
 	fd = open(argv[3], O_RDWR | O_CREAT | O_TRUNC, 0644);
 	if (fd == -1 || write(fd, bufs, sizeof(bufs)) != sizeof(bufs))
 		die(argv[3], errno);
-	ring = asys_ring_create(host_asys_ops, HOST_ASYS_NOPS, MAXBATCH,
-	    (unsigned int)workers);
-	if (ring == NULL)
-		die("asys_ring_create", errno);
+	memcpy(worker_ops, host_asys_ops, sizeof(worker_ops));
+	for (k = 0; k < HOST_ASYS_NOPS; k++)
+		worker_ops[k].op_try = NULL;
+	for (r = 0; r < NRINGS; r++) {
+		rings[r] = asys_ring_create(r == WORKER ? worker_ops :
+		    host_asys_ops, HOST_ASYS_NOPS, MAXBATCH,
+		    (unsigned int)workers, r == SINGLE ? ASYS_RING_SINGLE : 0);
+		if (rings[r] == NULL)
+			die("asys_ring_create", errno);
+	}
 	error = io_uring_queue_init(MAXBATCH, &uring, 0);
 	if (error < 0)
 		die("io_uring_queue_init", -error);
 
-	direct = best(DIRECT, ops, 1);
+	direct = best(DIRECT, 0, ops, 1);
 	report("pread 64 B, direct", direct, direct);
 	for (k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
+		if (rows[k].kind == GETPPID) {
+			direct = best(GETPPID, 0, ops, 1);
+			report(rows[k].what, direct, direct);
+			continue;
+		}
 		for (b = 0; b < sizeof(batches) / sizeof(batches[0]); b++) {
 			snprintf(what, sizeof(what), "%s, batch %d",
 			    rows[k].what, batches[b]);
-			report(what, best(rows[k].kind, ops, batches[b]),
-			    direct);
+			t = best(rows[k].kind, rows[k].ring, ops, batches[b]);
+			if (rows[k].kind == ASYS_NOSYS)
+				printf("%-42s %9.1f ns/op\n", what, t);
+			else
+				report(what, t, direct);
 		}
 	}
-	direct = best(GETPPID, ops, 1);
-	report("getppid, direct", direct, direct);
-	for (b = 0; b < sizeof(batches) / sizeof(batches[0]); b++) {
-		snprintf(what, sizeof(what), "getppid, inline, batch %d",
-		    batches[b]);
-		report(what, best(ASYS_GETPPID, ops, batches[b]), direct);
-	}
-	for (b = 0; b < sizeof(batches) / sizeof(batches[0]); b++) {
-		snprintf(what, sizeof(what), "runtime alone (ENOSYS), batch %d",
-		    batches[b]);
-		printf("%-34s %9.1f ns/op\n", what,
-		    best(ASYS_NOSYS, ops, batches[b]));
-	}
 	io_uring_queue_exit(&uring);
-	asys_ring_destroy(ring);
+	for (r = 0; r < NRINGS; r++)
+		asys_ring_destroy(rings[r]);
 	close(fd);
 	return (0);
 }

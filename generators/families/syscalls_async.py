@@ -71,6 +71,11 @@ class Call:
         return policy.runs_on_worker(self.flags)
 
     @property
+    def host_try(self):
+        """The host runtime tries it without sleeping first."""
+        return self.host and self.name in policy.HOST_TRY
+
+    @property
     def stub_head(self):
         """The stub's name and parameters, wrapped as style(9) wraps
         them: lines of at most 80 columns, continued four spaces in."""

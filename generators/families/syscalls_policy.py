@@ -69,6 +69,14 @@ HOST = frozenset((
 ))
 
 
+# The host calls that can be tried without sleeping before a worker runs
+# them (asys_op.op_try): pread, through preadv2(RWF_NOWAIT), which reads
+# only what the page cache holds.  A read(2) is not among them: a try
+# that read part of the data would have moved the descriptor's offset,
+# so it could neither be undone nor handed on.
+HOST_TRY = frozenset(("pread",))
+
+
 def flags_of(name):
     return FLAGS.get(name, (PROC,))
 

@@ -24,7 +24,17 @@
  * completion queue at once.  It costs three compare-and-swaps, one to
  * admit it, one to claim its completion cell and one to reap it, and
  * touches neither the submission queue, nor the workers, nor the
- * eventfd unless a reaper sleeps.
+ * eventfd unless a reaper sleeps.  A request bound for a worker whose
+ * operation has a way to run without sleeping (op_try: a pread the page
+ * cache holds) is tried there first, and only what that cannot finish
+ * goes to a worker.
+ *
+ * A ring created ASYS_RING_SINGLE has one issuer: pushes, submits and
+ * reaps are never concurrent with each other.  Its admission count and
+ * the completions of what runs inline are then the issuer's own, plain
+ * counters and a private lane of completions, and the inline path costs
+ * no atomic operation at all; the workers' completions still come
+ * through the completion queue.
  *
  * Sleeping: a worker that finds nothing to do for SPINS polls (some
  * microseconds), or a reaper that has waited that long, goes to sleep.
@@ -87,6 +97,13 @@ struct asys_queue {
 struct asys_ring {
 	struct asys_queue	sq;
 	struct asys_queue	cq;
+	/* ASYS_RING_SINGLE: the issuer's own, no one else touches them. */
+	_Alignas(CACHELINE) uint64_t pushed;
+	uint64_t		reaped;
+	uint64_t		lane_head;	/* inline completions */
+	uint64_t		lane_tail;
+	struct asys_cqe		*lane;
+	unsigned int		flags;		/* ASYS_RING_* */
 	_Alignas(CACHELINE) atomic_uint_fast64_t admitted; /* pushes */
 	unsigned int		entries;	/* requests it may admit */
 	_Alignas(CACHELINE) atomic_int sleepers; /* workers asleep or going */
@@ -201,17 +218,22 @@ take_one(atomic_int *v)
 }
 
 static void
-complete(struct asys_ring *ring, const struct asys_sqe *sqe, int64_t result,
+fill(struct asys_cqe *cqe, const struct asys_sqe *sqe, int64_t result,
     int error)
 {
-	struct asys_cqe cqe;
+	cqe->cqe_cookie = sqe->sqe_cookie;
+	cqe->cqe_result = error != 0 ? -1 : result;
+	cqe->cqe_error = error;
+	cqe->cqe_op = sqe->sqe_op;
+}
+
+/* Put a completion in the completion queue, waking a reaper that sleeps. */
+static void
+complete(struct asys_ring *ring, const struct asys_cqe *cqe)
+{
 	uint64_t one;
 
-	cqe.cqe_cookie = sqe->sqe_cookie;
-	cqe.cqe_result = error != 0 ? -1 : result;
-	cqe.cqe_error = error;
-	cqe.cqe_op = sqe->sqe_op;
-	queue_put(&ring->cq, &cqe, sizeof(cqe));
+	queue_put(&ring->cq, cqe, sizeof(*cqe));
 	/* After the tail's claim in queue_put(): see "Sleeping". */
 	if (atomic_load(&ring->waiters) > 0 &&
 	    take_one(&ring->waiters)) {
@@ -222,8 +244,10 @@ complete(struct asys_ring *ring, const struct asys_sqe *sqe, int64_t result,
 	}
 }
 
+/* Run one request in the current thread. */
 static void
-execute(struct asys_ring *ring, const struct asys_sqe *sqe)
+execute(const struct asys_ring *ring, const struct asys_sqe *sqe,
+    struct asys_cqe *cqe)
 {
 	const struct asys_op *op;
 	int64_t result;
@@ -238,7 +262,7 @@ execute(struct asys_ring *ring, const struct asys_sqe *sqe)
 	} else {
 		error = op->op_call(sqe, &result);
 	}
-	complete(ring, sqe, result, error);
+	fill(cqe, sqe, result, error);
 }
 
 static void *
@@ -246,12 +270,14 @@ worker(void *arg)
 {
 	struct asys_ring *ring = arg;
 	struct asys_sqe sqe;
+	struct asys_cqe cqe;
 	int spins;
 
 	spins = 0;
 	for (;;) {
 		if (queue_get(&ring->sq, &sqe, sizeof(sqe))) {
-			execute(ring, &sqe);
+			execute(ring, &sqe, &cqe);
+			complete(ring, &cqe);
 			spins = 0;
 			continue;
 		}
@@ -275,14 +301,15 @@ worker(void *arg)
 
 struct asys_ring *
 asys_ring_create(const struct asys_op *ops, unsigned int nops,
-    unsigned int entries, unsigned int nworkers)
+    unsigned int entries, unsigned int nworkers, unsigned int flags)
 {
 	struct asys_ring *ring;
 	unsigned int i;
 	int fds[2];
 
 	if (entries < 2 || (entries & (entries - 1)) != 0 ||
-	    entries > (1U << 30) || nworkers == 0) {
+	    entries > (1U << 30) || nworkers == 0 ||
+	    (flags & ~ASYS_RING_SINGLE) != 0) {
 		errno = EINVAL;
 		return (NULL);
 	}
@@ -293,6 +320,10 @@ asys_ring_create(const struct asys_op *ops, unsigned int nops,
 	memset(ring, 0, sizeof(*ring));
 	ring->ops = ops;
 	ring->nops = nops;
+	ring->flags = flags;
+	if ((flags & ASYS_RING_SINGLE) != 0 &&
+	    (ring->lane = calloc(entries, sizeof(*ring->lane))) == NULL)
+		goto fail_ring;
 	if (queue_init(&ring->sq, entries) != 0)
 		goto fail_ring;
 	if (queue_init(&ring->cq, entries) != 0)
@@ -340,6 +371,7 @@ fail_cq:
 fail_sq:
 	free(ring->sq.cells);
 fail_ring:
+	free(ring->lane);
 	free(ring);
 	errno = ENOMEM;
 	return (NULL);
@@ -367,29 +399,59 @@ asys_ring_destroy(struct asys_ring *ring)
 		close(ring->notify_wr);
 	free(ring->cq.cells);
 	free(ring->sq.cells);
+	free(ring->lane);
 	free(ring);
 }
 
-int
-asys_push(struct asys_ring *ring, const struct asys_sqe *sqe)
+/* Count one more request in flight, if there is room for it. */
+static bool
+admit(struct asys_ring *ring)
 {
 	uint_fast64_t pos, reaped;
 
+	if ((ring->flags & ASYS_RING_SINGLE) != 0) {
+		if (ring->pushed - ring->reaped >= ring->entries)
+			return (false);
+		ring->pushed++;
+		return (true);
+	}
 	pos = atomic_load_explicit(&ring->admitted, memory_order_relaxed);
 	do {
 		/* Negative only while pos is stale, and then the swap fails. */
 		reaped = atomic_load_explicit(&ring->cq.head,
 		    memory_order_relaxed);
 		if ((int64_t)(pos - reaped) >= (int64_t)ring->entries)
-			return (EAGAIN);
+			return (false);
 	} while (!atomic_compare_exchange_weak_explicit(&ring->admitted, &pos,
 	    pos + 1, memory_order_relaxed, memory_order_relaxed));
-	if (sqe->sqe_op < ring->nops &&
-	    ring->ops[sqe->sqe_op].op_run == ASYS_RUN_WORKER &&
-	    ring->ops[sqe->sqe_op].op_call != NULL && sqe->sqe_flags == 0)
-		queue_put(&ring->sq, sqe, sizeof(*sqe));
+	return (true);
+}
+
+int
+asys_push(struct asys_ring *ring, const struct asys_sqe *sqe)
+{
+	const struct asys_op *op;
+	struct asys_cqe cqe;
+	int64_t result;
+
+	if (!admit(ring))
+		return (EAGAIN);
+	op = sqe->sqe_op < ring->nops ? &ring->ops[sqe->sqe_op] : NULL;
+	if (op != NULL && op->op_run == ASYS_RUN_WORKER &&
+	    op->op_call != NULL && sqe->sqe_flags == 0) {
+		result = 0;
+		if (op->op_try == NULL || op->op_try(sqe, &result) != 0) {
+			queue_put(&ring->sq, sqe, sizeof(*sqe));
+			return (0);
+		}
+		fill(&cqe, sqe, result, 0);
+	} else {
+		execute(ring, sqe, &cqe);
+	}
+	if ((ring->flags & ASYS_RING_SINGLE) != 0)
+		ring->lane[ring->lane_tail++ & (ring->entries - 1)] = cqe;
 	else
-		execute(ring, sqe);
+		complete(ring, &cqe);
 	return (0);
 }
 
@@ -423,6 +485,11 @@ asys_reap(struct asys_ring *ring, struct asys_cqe *cqes, int max, int min)
 	int n, spins;
 
 	n = spins = 0;
+	if ((ring->flags & ASYS_RING_SINGLE) != 0) {
+		while (n < max && ring->lane_head != ring->lane_tail)
+			cqes[n++] = ring->lane[ring->lane_head++ &
+			    (ring->entries - 1)];
+	}
 	while (n < max) {
 		if (queue_get(&ring->cq, &cqes[n], sizeof(cqes[n]))) {
 			n++;
@@ -447,5 +514,7 @@ asys_reap(struct asys_ring *ring, struct asys_cqe *cqes, int max, int min)
 		    ring->notify_rd ? sizeof(tokens) : 1) <= 0)
 			continue;
 	}
+	if ((ring->flags & ASYS_RING_SINGLE) != 0)
+		ring->reaped += n;
 	return (n);
 }

@@ -50,8 +50,16 @@ _Static_assert(sizeof(struct asys_cqe) == 24, "asys_cqe is 24 bytes");
  */
 typedef int	asys_call_t(const struct asys_sqe *, int64_t *);
 
+/*
+ * op_try, where there is one, runs a request that would go to a worker
+ * without sleeping: it completes the request whole, or returns an error
+ * having done nothing, and then the worker runs op_call as usual.  It
+ * is how a read the cache can satisfy completes in the submitting
+ * thread, as io_uring does.
+ */
 struct asys_op {
 	asys_call_t	*op_call;	/* NULL: not available here */
+	asys_call_t	*op_try;	/* NULL: no way to try without sleeping */
 	uint8_t		op_flags;	/* ASYS_F_* */
 	uint8_t		op_run;		/* ASYS_RUN_* */
 	const char	*op_name;

@@ -7,10 +7,12 @@
  * The dispatch table of asynchronous syscalls on the host: the same
  * messages, flags and policy as the kernel's, each run by the host's
  * own function of the same name and arguments where it has one
- * (libasyncsys completes the others with ENOSYS).
+ * (libasyncsys completes the others with ENOSYS), and for pread a try
+ * without sleeping, which lets the submitting thread finish a read the
+ * page cache holds.
  */
 
-#define	_POSIX_C_SOURCE	200809L
+#define	_GNU_SOURCE		/* preadv2(), RWF_NOWAIT */
 
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -69,23 +71,52 @@ asys_host_pread(const struct asys_sqe *sqe, int64_t *result)
 	return (0);
 }
 
-const struct asys_op every_asys_ops[EVERY_ASYS_NOPS] = {
-	[ASYS_OP_read] = { asys_host_read,
-	    ASYS_F_BLOCKS | ASYS_F_WORKER, ASYS_RUN_WORKER, "read" },
-	[ASYS_OP_open] = { asys_host_open,
-	    ASYS_F_BLOCKS | ASYS_F_WORKER, ASYS_RUN_WORKER, "open" },
-	[ASYS_OP_wait4] = { NULL,
-	    ASYS_F_PROC, ASYS_RUN_INLINE, "wait4" },
-	[ASYS_OP_sync] = { NULL,
-	    ASYS_F_BLOCKS | ASYS_F_WORKER, ASYS_RUN_WORKER, "sync" },
-	[ASYS_OP___sysctl] = { NULL,
-	    ASYS_F_PROC, ASYS_RUN_INLINE, "__sysctl" },
-#ifdef COMPAT_OLD
-	[ASYS_OP_oldcall] = { NULL,
-	    ASYS_F_PROC, ASYS_RUN_INLINE, "oldcall" },
+#ifdef RWF_NOWAIT
+/*
+ * pread without sleeping: preadv2(RWF_NOWAIT) reads only what the
+ * page cache holds.  Anything short of the whole read is left to the
+ * worker's pread(), which gives the real result, error included.
+ */
+static int
+asys_host_try_pread(const struct asys_sqe *sqe, int64_t *result)
+{
+	struct iovec iov;
+	ssize_t r;
+
+	iov.iov_base = (void *)(uintptr_t)sqe->sqe_args[1];
+	iov.iov_len = (size_t)sqe->sqe_args[2];
+	r = preadv2((int)sqe->sqe_args[0], &iov, 1,
+	    (off_t)sqe->sqe_args[3], RWF_NOWAIT);
+	if (r < 0 || (size_t)r != iov.iov_len)
+		return (EAGAIN);
+	*result = r;
+	return (0);
+}
 #endif
-	[ASYS_OP_dollar] = { NULL,
-	    ASYS_F_PROC, ASYS_RUN_INLINE, "dollar" },
-	[ASYS_OP_pread] = { asys_host_pread,
-	    ASYS_F_BLOCKS | ASYS_F_WORKER, ASYS_RUN_WORKER, "pread" },
+
+const struct asys_op every_asys_ops[EVERY_ASYS_NOPS] = {
+	[ASYS_OP_read] = { .op_call = asys_host_read,
+	    .op_flags = ASYS_F_BLOCKS | ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_WORKER, .op_name = "read" },
+	[ASYS_OP_open] = { .op_call = asys_host_open,
+	    .op_flags = ASYS_F_BLOCKS | ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_WORKER, .op_name = "open" },
+	[ASYS_OP_wait4] = { .op_flags = ASYS_F_PROC,
+	    .op_run = ASYS_RUN_INLINE, .op_name = "wait4" },
+	[ASYS_OP_sync] = { .op_flags = ASYS_F_BLOCKS | ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_WORKER, .op_name = "sync" },
+	[ASYS_OP___sysctl] = { .op_flags = ASYS_F_PROC,
+	    .op_run = ASYS_RUN_INLINE, .op_name = "__sysctl" },
+#ifdef COMPAT_OLD
+	[ASYS_OP_oldcall] = { .op_flags = ASYS_F_PROC,
+	    .op_run = ASYS_RUN_INLINE, .op_name = "oldcall" },
+#endif
+	[ASYS_OP_dollar] = { .op_flags = ASYS_F_PROC,
+	    .op_run = ASYS_RUN_INLINE, .op_name = "dollar" },
+	[ASYS_OP_pread] = { .op_call = asys_host_pread,
+#ifdef RWF_NOWAIT
+	    .op_try = asys_host_try_pread,
+#endif
+	    .op_flags = ASYS_F_BLOCKS | ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_WORKER, .op_name = "pread" },
 };

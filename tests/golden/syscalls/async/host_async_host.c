@@ -7,10 +7,12 @@
  * The dispatch table of asynchronous syscalls on the host: the same
  * messages, flags and policy as the kernel's, each run by the host's
  * own function of the same name and arguments where it has one
- * (libasyncsys completes the others with ENOSYS).
+ * (libasyncsys completes the others with ENOSYS), and for pread a try
+ * without sleeping, which lets the submitting thread finish a read the
+ * page cache holds.
  */
 
-#define	_POSIX_C_SOURCE	200809L
+#define	_GNU_SOURCE		/* preadv2(), RWF_NOWAIT */
 
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -96,6 +98,29 @@ asys_host_pread(const struct asys_sqe *sqe, int64_t *result)
 	*result = r;
 	return (0);
 }
+
+#ifdef RWF_NOWAIT
+/*
+ * pread without sleeping: preadv2(RWF_NOWAIT) reads only what the
+ * page cache holds.  Anything short of the whole read is left to the
+ * worker's pread(), which gives the real result, error included.
+ */
+static int
+asys_host_try_pread(const struct asys_sqe *sqe, int64_t *result)
+{
+	struct iovec iov;
+	ssize_t r;
+
+	iov.iov_base = (void *)(uintptr_t)sqe->sqe_args[1];
+	iov.iov_len = (size_t)sqe->sqe_args[2];
+	r = preadv2((int)sqe->sqe_args[0], &iov, 1,
+	    (off_t)sqe->sqe_args[3], RWF_NOWAIT);
+	if (r < 0 || (size_t)r != iov.iov_len)
+		return (EAGAIN);
+	*result = r;
+	return (0);
+}
+#endif
 
 static int
 asys_host_pwrite(const struct asys_sqe *sqe, int64_t *result)
@@ -320,48 +345,72 @@ asys_host_getppid(const struct asys_sqe *sqe, int64_t *result)
 }
 
 const struct asys_op host_asys_ops[HOST_ASYS_NOPS] = {
-	[ASYS_OP_read] = { asys_host_read,
-	    ASYS_F_BLOCKS | ASYS_F_WORKER, ASYS_RUN_WORKER, "read" },
-	[ASYS_OP_write] = { asys_host_write,
-	    ASYS_F_BLOCKS | ASYS_F_WORKER, ASYS_RUN_WORKER, "write" },
-	[ASYS_OP_open] = { asys_host_open,
-	    ASYS_F_BLOCKS | ASYS_F_WORKER, ASYS_RUN_WORKER, "open" },
-	[ASYS_OP_close] = { asys_host_close,
-	    ASYS_F_BLOCKS | ASYS_F_WORKER, ASYS_RUN_WORKER, "close" },
-	[ASYS_OP_pread] = { asys_host_pread,
-	    ASYS_F_BLOCKS | ASYS_F_WORKER, ASYS_RUN_WORKER, "pread" },
-	[ASYS_OP_pwrite] = { asys_host_pwrite,
-	    ASYS_F_BLOCKS | ASYS_F_WORKER, ASYS_RUN_WORKER, "pwrite" },
-	[ASYS_OP_lseek] = { asys_host_lseek,
-	    ASYS_F_WORKER, ASYS_RUN_INLINE, "lseek" },
-	[ASYS_OP_fsync] = { asys_host_fsync,
-	    ASYS_F_BLOCKS | ASYS_F_WORKER, ASYS_RUN_WORKER, "fsync" },
-	[ASYS_OP_ftruncate] = { asys_host_ftruncate,
-	    ASYS_F_BLOCKS | ASYS_F_WORKER, ASYS_RUN_WORKER, "ftruncate" },
-	[ASYS_OP_fstat] = { asys_host_fstat,
-	    ASYS_F_BLOCKS | ASYS_F_WORKER, ASYS_RUN_WORKER, "fstat" },
-	[ASYS_OP_stat] = { asys_host_stat,
-	    ASYS_F_BLOCKS | ASYS_F_WORKER, ASYS_RUN_WORKER, "stat" },
-	[ASYS_OP_access] = { asys_host_access,
-	    ASYS_F_BLOCKS | ASYS_F_WORKER, ASYS_RUN_WORKER, "access" },
-	[ASYS_OP_unlink] = { asys_host_unlink,
-	    ASYS_F_BLOCKS | ASYS_F_WORKER, ASYS_RUN_WORKER, "unlink" },
-	[ASYS_OP_mkdir] = { asys_host_mkdir,
-	    ASYS_F_BLOCKS | ASYS_F_WORKER, ASYS_RUN_WORKER, "mkdir" },
-	[ASYS_OP_rmdir] = { asys_host_rmdir,
-	    ASYS_F_BLOCKS | ASYS_F_WORKER, ASYS_RUN_WORKER, "rmdir" },
-	[ASYS_OP_rename] = { asys_host_rename,
-	    ASYS_F_BLOCKS | ASYS_F_WORKER, ASYS_RUN_WORKER, "rename" },
-	[ASYS_OP_readlink] = { asys_host_readlink,
-	    ASYS_F_BLOCKS | ASYS_F_WORKER, ASYS_RUN_WORKER, "readlink" },
-	[ASYS_OP_nanosleep] = { asys_host_nanosleep,
-	    ASYS_F_BLOCKS | ASYS_F_WORKER, ASYS_RUN_WORKER, "nanosleep" },
-	[ASYS_OP_dup] = { asys_host_dup,
-	    ASYS_F_WORKER, ASYS_RUN_INLINE, "dup" },
-	[ASYS_OP_getpid] = { asys_host_getpid,
-	    ASYS_F_WORKER, ASYS_RUN_INLINE, "getpid" },
-	[ASYS_OP_getppid] = { asys_host_getppid,
-	    ASYS_F_WORKER, ASYS_RUN_INLINE, "getppid" },
-	[ASYS_OP_chroot] = { NULL,
-	    ASYS_F_PROC, ASYS_RUN_INLINE, "chroot" },
+	[ASYS_OP_read] = { .op_call = asys_host_read,
+	    .op_flags = ASYS_F_BLOCKS | ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_WORKER, .op_name = "read" },
+	[ASYS_OP_write] = { .op_call = asys_host_write,
+	    .op_flags = ASYS_F_BLOCKS | ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_WORKER, .op_name = "write" },
+	[ASYS_OP_open] = { .op_call = asys_host_open,
+	    .op_flags = ASYS_F_BLOCKS | ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_WORKER, .op_name = "open" },
+	[ASYS_OP_close] = { .op_call = asys_host_close,
+	    .op_flags = ASYS_F_BLOCKS | ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_WORKER, .op_name = "close" },
+	[ASYS_OP_pread] = { .op_call = asys_host_pread,
+#ifdef RWF_NOWAIT
+	    .op_try = asys_host_try_pread,
+#endif
+	    .op_flags = ASYS_F_BLOCKS | ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_WORKER, .op_name = "pread" },
+	[ASYS_OP_pwrite] = { .op_call = asys_host_pwrite,
+	    .op_flags = ASYS_F_BLOCKS | ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_WORKER, .op_name = "pwrite" },
+	[ASYS_OP_lseek] = { .op_call = asys_host_lseek,
+	    .op_flags = ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_INLINE, .op_name = "lseek" },
+	[ASYS_OP_fsync] = { .op_call = asys_host_fsync,
+	    .op_flags = ASYS_F_BLOCKS | ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_WORKER, .op_name = "fsync" },
+	[ASYS_OP_ftruncate] = { .op_call = asys_host_ftruncate,
+	    .op_flags = ASYS_F_BLOCKS | ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_WORKER, .op_name = "ftruncate" },
+	[ASYS_OP_fstat] = { .op_call = asys_host_fstat,
+	    .op_flags = ASYS_F_BLOCKS | ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_WORKER, .op_name = "fstat" },
+	[ASYS_OP_stat] = { .op_call = asys_host_stat,
+	    .op_flags = ASYS_F_BLOCKS | ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_WORKER, .op_name = "stat" },
+	[ASYS_OP_access] = { .op_call = asys_host_access,
+	    .op_flags = ASYS_F_BLOCKS | ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_WORKER, .op_name = "access" },
+	[ASYS_OP_unlink] = { .op_call = asys_host_unlink,
+	    .op_flags = ASYS_F_BLOCKS | ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_WORKER, .op_name = "unlink" },
+	[ASYS_OP_mkdir] = { .op_call = asys_host_mkdir,
+	    .op_flags = ASYS_F_BLOCKS | ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_WORKER, .op_name = "mkdir" },
+	[ASYS_OP_rmdir] = { .op_call = asys_host_rmdir,
+	    .op_flags = ASYS_F_BLOCKS | ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_WORKER, .op_name = "rmdir" },
+	[ASYS_OP_rename] = { .op_call = asys_host_rename,
+	    .op_flags = ASYS_F_BLOCKS | ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_WORKER, .op_name = "rename" },
+	[ASYS_OP_readlink] = { .op_call = asys_host_readlink,
+	    .op_flags = ASYS_F_BLOCKS | ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_WORKER, .op_name = "readlink" },
+	[ASYS_OP_nanosleep] = { .op_call = asys_host_nanosleep,
+	    .op_flags = ASYS_F_BLOCKS | ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_WORKER, .op_name = "nanosleep" },
+	[ASYS_OP_dup] = { .op_call = asys_host_dup,
+	    .op_flags = ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_INLINE, .op_name = "dup" },
+	[ASYS_OP_getpid] = { .op_call = asys_host_getpid,
+	    .op_flags = ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_INLINE, .op_name = "getpid" },
+	[ASYS_OP_getppid] = { .op_call = asys_host_getppid,
+	    .op_flags = ASYS_F_WORKER,
+	    .op_run = ASYS_RUN_INLINE, .op_name = "getppid" },
+	[ASYS_OP_chroot] = { .op_flags = ASYS_F_PROC,
+	    .op_run = ASYS_RUN_INLINE, .op_name = "chroot" },
 };
