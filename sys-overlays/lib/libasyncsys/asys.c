@@ -431,11 +431,16 @@ int
 asys_push(struct asys_ring *ring, const struct asys_sqe *sqe)
 {
 	const struct asys_op *op;
-	struct asys_cqe cqe;
+	struct asys_cqe local, *cqe;
 	int64_t result;
+	bool single;
 
 	if (!admit(ring))
 		return (EAGAIN);
+	/* With one issuer, the completion is written in its lane at once. */
+	single = (ring->flags & ASYS_RING_SINGLE) != 0;
+	cqe = single ? &ring->lane[ring->lane_tail & (ring->entries - 1)] :
+	    &local;
 	op = sqe->sqe_op < ring->nops ? &ring->ops[sqe->sqe_op] : NULL;
 	if (op != NULL && op->op_run == ASYS_RUN_WORKER &&
 	    op->op_call != NULL && sqe->sqe_flags == 0) {
@@ -444,14 +449,14 @@ asys_push(struct asys_ring *ring, const struct asys_sqe *sqe)
 			queue_put(&ring->sq, sqe, sizeof(*sqe));
 			return (0);
 		}
-		fill(&cqe, sqe, result, 0);
+		fill(cqe, sqe, result, 0);
 	} else {
-		execute(ring, sqe, &cqe);
+		execute(ring, sqe, cqe);
 	}
-	if ((ring->flags & ASYS_RING_SINGLE) != 0)
-		ring->lane[ring->lane_tail++ & (ring->entries - 1)] = cqe;
+	if (single)
+		ring->lane_tail++;
 	else
-		complete(ring, &cqe);
+		complete(ring, cqe);
 	return (0);
 }
 
