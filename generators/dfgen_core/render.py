@@ -12,6 +12,7 @@ import os
 
 import jinja2
 
+from . import cwrap
 from .paths import TEMPLATE_DIR
 
 TAB = 8
@@ -135,6 +136,7 @@ def f_trailing_comment(text):
 
 
 FILTERS = {
+    "cwrap": cwrap.wrap,
     "prepend": f_prepend,
     "trailing_comment": f_trailing_comment,
     "hex": f_hex,

@@ -65,9 +65,12 @@ dmsg_peer_name(unsigned int v)
 static void
 dmsg_uuid_swap(uint8_t *d, const uint8_t *p)
 {
-	dfs_swapto32(d + offsetof(struct dmsg_uuid, time_low), p + offsetof(struct dmsg_uuid, time_low));
-	dfs_swapto16(d + offsetof(struct dmsg_uuid, time_mid), p + offsetof(struct dmsg_uuid, time_mid));
-	dfs_swapto16(d + offsetof(struct dmsg_uuid, time_hi_and_version), p + offsetof(struct dmsg_uuid, time_hi_and_version));
+	dfs_swapto32(d + offsetof(struct dmsg_uuid, time_low),
+	    p + offsetof(struct dmsg_uuid, time_low));
+	dfs_swapto16(d + offsetof(struct dmsg_uuid, time_mid),
+	    p + offsetof(struct dmsg_uuid, time_mid));
+	dfs_swapto16(d + offsetof(struct dmsg_uuid, time_hi_and_version),
+	    p + offsetof(struct dmsg_uuid, time_hi_and_version));
 }
 
 /*
@@ -75,7 +78,8 @@ dmsg_uuid_swap(uint8_t *d, const uint8_t *p)
  * validate it.
  */
 int
-dmsg_uuid_decode(struct dmsg_uuid *s, const void *buf, size_t len, int bswap, struct dfs_error *err)
+dmsg_uuid_decode(struct dmsg_uuid *s, const void *buf, size_t len, int bswap,
+    struct dfs_error *err)
 {
 	if (len < DMSG_UUID_SIZE)
 		return (dfs_fail(err, "dmsg_uuid", NULL, 0, DFS_ESHORT));
@@ -86,10 +90,12 @@ dmsg_uuid_decode(struct dmsg_uuid *s, const void *buf, size_t len, int bswap, st
 }
 
 /*
- * Validate s and encode it into buf (len bytes) in the host's byte order, or swapped if bswap is set.
+ * Validate s and encode it into buf (len bytes) in the host's byte order, or
+ * swapped if bswap is set.
  */
 int
-dmsg_uuid_encode(const struct dmsg_uuid *s, void *buf, size_t len, int bswap, struct dfs_error *err)
+dmsg_uuid_encode(const struct dmsg_uuid *s, void *buf, size_t len, int bswap,
+    struct dfs_error *err)
 {
 	if (len < DMSG_UUID_SIZE)
 		return (dfs_fail(err, "dmsg_uuid", NULL, 0, DFS_ESHORT));
@@ -103,13 +109,17 @@ dmsg_uuid_encode(const struct dmsg_uuid *s, void *buf, size_t len, int bswap, st
  * Print s, a field a line, indented by indent columns.
  */
 void
-dmsg_uuid_print(const struct dmsg_uuid *s, int indent, dfs_print_fn *pr, void *arg)
+dmsg_uuid_print(const struct dmsg_uuid *s, int indent, dfs_print_fn *pr,
+    void *arg)
 {
 	pr(arg, "%*stime_low: %ju\n", indent, "", (uintmax_t)s->time_low);
 	pr(arg, "%*stime_mid: %ju\n", indent, "", (uintmax_t)s->time_mid);
-	pr(arg, "%*stime_hi_and_version: %ju\n", indent, "", (uintmax_t)s->time_hi_and_version);
-	pr(arg, "%*sclock_seq_hi_and_reserved: %ju\n", indent, "", (uintmax_t)s->clock_seq_hi_and_reserved);
-	pr(arg, "%*sclock_seq_low: %ju\n", indent, "", (uintmax_t)s->clock_seq_low);
+	pr(arg, "%*stime_hi_and_version: %ju\n", indent, "",
+	    (uintmax_t)s->time_hi_and_version);
+	pr(arg, "%*sclock_seq_hi_and_reserved: %ju\n", indent, "",
+	    (uintmax_t)s->clock_seq_hi_and_reserved);
+	pr(arg, "%*sclock_seq_low: %ju\n", indent, "",
+	    (uintmax_t)s->clock_seq_low);
 	dfs_print_bytes(pr, arg, indent, "node", &s->node,
 	    sizeof(s->node), 0);
 }
@@ -121,16 +131,26 @@ dmsg_uuid_print(const struct dmsg_uuid *s, int indent, dfs_print_fn *pr, void *a
 static void
 dmsg_hdr_swap(uint8_t *d, const uint8_t *p)
 {
-	dfs_swapto16(d + offsetof(struct dmsg_hdr, magic), p + offsetof(struct dmsg_hdr, magic));
-	dfs_swapto32(d + offsetof(struct dmsg_hdr, salt), p + offsetof(struct dmsg_hdr, salt));
-	dfs_swapto64(d + offsetof(struct dmsg_hdr, msgid), p + offsetof(struct dmsg_hdr, msgid));
-	dfs_swapto64(d + offsetof(struct dmsg_hdr, circuit), p + offsetof(struct dmsg_hdr, circuit));
-	dfs_swapto32(d + offsetof(struct dmsg_hdr, cmd), p + offsetof(struct dmsg_hdr, cmd));
-	dfs_swapto32(d + offsetof(struct dmsg_hdr, aux_crc), p + offsetof(struct dmsg_hdr, aux_crc));
-	dfs_swapto32(d + offsetof(struct dmsg_hdr, aux_bytes), p + offsetof(struct dmsg_hdr, aux_bytes));
-	dfs_swapto32(d + offsetof(struct dmsg_hdr, error), p + offsetof(struct dmsg_hdr, error));
-	dfs_swapto64(d + offsetof(struct dmsg_hdr, aux_descr), p + offsetof(struct dmsg_hdr, aux_descr));
-	dfs_swapto32(d + offsetof(struct dmsg_hdr, hdr_crc), p + offsetof(struct dmsg_hdr, hdr_crc));
+	dfs_swapto16(d + offsetof(struct dmsg_hdr, magic),
+	    p + offsetof(struct dmsg_hdr, magic));
+	dfs_swapto32(d + offsetof(struct dmsg_hdr, salt),
+	    p + offsetof(struct dmsg_hdr, salt));
+	dfs_swapto64(d + offsetof(struct dmsg_hdr, msgid),
+	    p + offsetof(struct dmsg_hdr, msgid));
+	dfs_swapto64(d + offsetof(struct dmsg_hdr, circuit),
+	    p + offsetof(struct dmsg_hdr, circuit));
+	dfs_swapto32(d + offsetof(struct dmsg_hdr, cmd),
+	    p + offsetof(struct dmsg_hdr, cmd));
+	dfs_swapto32(d + offsetof(struct dmsg_hdr, aux_crc),
+	    p + offsetof(struct dmsg_hdr, aux_crc));
+	dfs_swapto32(d + offsetof(struct dmsg_hdr, aux_bytes),
+	    p + offsetof(struct dmsg_hdr, aux_bytes));
+	dfs_swapto32(d + offsetof(struct dmsg_hdr, error),
+	    p + offsetof(struct dmsg_hdr, error));
+	dfs_swapto64(d + offsetof(struct dmsg_hdr, aux_descr),
+	    p + offsetof(struct dmsg_hdr, aux_descr));
+	dfs_swapto32(d + offsetof(struct dmsg_hdr, hdr_crc),
+	    p + offsetof(struct dmsg_hdr, hdr_crc));
 }
 
 /*
@@ -162,7 +182,8 @@ static __inline int
 dmsg_hdr_check(const struct dmsg_hdr *s, struct dfs_error *err)
 {
 	if (s->magic != 0x4832)
-		return (dfs_fail(err, "dmsg_hdr", "magic", offsetof(struct dmsg_hdr, magic), DFS_EMAGIC));
+		return (dfs_fail(err, "dmsg_hdr", "magic",
+		    offsetof(struct dmsg_hdr, magic), DFS_EMAGIC));
 	if (!((s->cmd & 0xff) != 0))
 		return (dfs_fail(err, "dmsg_hdr", "size", 0, DFS_ECHECK));
 	return (0);
@@ -179,7 +200,8 @@ dmsg_hdr_validate(const struct dmsg_hdr *s, struct dfs_error *err)
  * validate it.
  */
 int
-dmsg_hdr_decode(struct dmsg_hdr *s, const void *buf, size_t len, struct dfs_error *err)
+dmsg_hdr_decode(struct dmsg_hdr *s, const void *buf, size_t len,
+    struct dfs_error *err)
 {
 	int bswap;
 
@@ -195,10 +217,12 @@ dmsg_hdr_decode(struct dmsg_hdr *s, const void *buf, size_t len, struct dfs_erro
 }
 
 /*
- * Validate s and encode it into buf (len bytes) in the host's byte order, or swapped if bswap is set.
+ * Validate s and encode it into buf (len bytes) in the host's byte order, or
+ * swapped if bswap is set.
  */
 int
-dmsg_hdr_encode(const struct dmsg_hdr *s, void *buf, size_t len, int bswap, struct dfs_error *err)
+dmsg_hdr_encode(const struct dmsg_hdr *s, void *buf, size_t len, int bswap,
+    struct dfs_error *err)
 {
 	int error;
 
@@ -272,7 +296,8 @@ dmsg_hdr_verify(const void *p, size_t len, int bswap, struct dfs_error *err)
  * Print s, a field a line, indented by indent columns.
  */
 void
-dmsg_hdr_print(const struct dmsg_hdr *s, int indent, dfs_print_fn *pr, void *arg)
+dmsg_hdr_print(const struct dmsg_hdr *s, int indent, dfs_print_fn *pr,
+    void *arg)
 {
 	pr(arg, "%*smagic: %#jx\n", indent, "", (uintmax_t)s->magic);
 	dfs_print_bytes(pr, arg, indent, "reserved02", &s->reserved02,
@@ -299,13 +324,20 @@ dmsg_hdr_print(const struct dmsg_hdr *s, int indent, dfs_print_fn *pr, void *arg
 static void
 dmsg_lnk_conn_swap(uint8_t *d, const uint8_t *p)
 {
-	dmsg_hdr_swap(d + offsetof(struct dmsg_lnk_conn, head), p + offsetof(struct dmsg_lnk_conn, head));
-	dmsg_uuid_swap(d + offsetof(struct dmsg_lnk_conn, media_id), p + offsetof(struct dmsg_lnk_conn, media_id));
-	dmsg_uuid_swap(d + offsetof(struct dmsg_lnk_conn, peer_id), p + offsetof(struct dmsg_lnk_conn, peer_id));
-	dfs_swapto64(d + offsetof(struct dmsg_lnk_conn, peer_mask), p + offsetof(struct dmsg_lnk_conn, peer_mask));
-	dfs_swapto16(d + offsetof(struct dmsg_lnk_conn, proto_version), p + offsetof(struct dmsg_lnk_conn, proto_version));
-	dfs_swapto32(d + offsetof(struct dmsg_lnk_conn, status), p + offsetof(struct dmsg_lnk_conn, status));
-	dfs_swapto32(d + offsetof(struct dmsg_lnk_conn, rnss), p + offsetof(struct dmsg_lnk_conn, rnss));
+	dmsg_hdr_swap(d + offsetof(struct dmsg_lnk_conn, head),
+	    p + offsetof(struct dmsg_lnk_conn, head));
+	dmsg_uuid_swap(d + offsetof(struct dmsg_lnk_conn, media_id),
+	    p + offsetof(struct dmsg_lnk_conn, media_id));
+	dmsg_uuid_swap(d + offsetof(struct dmsg_lnk_conn, peer_id),
+	    p + offsetof(struct dmsg_lnk_conn, peer_id));
+	dfs_swapto64(d + offsetof(struct dmsg_lnk_conn, peer_mask),
+	    p + offsetof(struct dmsg_lnk_conn, peer_mask));
+	dfs_swapto16(d + offsetof(struct dmsg_lnk_conn, proto_version),
+	    p + offsetof(struct dmsg_lnk_conn, proto_version));
+	dfs_swapto32(d + offsetof(struct dmsg_lnk_conn, status),
+	    p + offsetof(struct dmsg_lnk_conn, status));
+	dfs_swapto32(d + offsetof(struct dmsg_lnk_conn, rnss),
+	    p + offsetof(struct dmsg_lnk_conn, rnss));
 }
 
 /*
@@ -321,9 +353,11 @@ dmsg_lnk_conn_check(const struct dmsg_lnk_conn *s, struct dfs_error *err)
 	if ((error = dmsg_hdr_check(&s->head, err)) != 0)
 		return (error);
 	if (!dmsg_peer_valid(s->peer_type))
-		return (dfs_fail(err, "dmsg_lnk_conn", "peer_type", offsetof(struct dmsg_lnk_conn, peer_type), DFS_EENUM));
+		return (dfs_fail(err, "dmsg_lnk_conn", "peer_type",
+		    offsetof(struct dmsg_lnk_conn, peer_type), DFS_EENUM));
 	if (!((s->head.cmd & 0xffff00) == (DMSG_LNK_CONN & 0xffff00)))
-		return (dfs_fail(err, "dmsg_lnk_conn", "is_conn", 0, DFS_ECHECK));
+		return (dfs_fail(err, "dmsg_lnk_conn", "is_conn", 0,
+		    DFS_ECHECK));
 	if (!(((s->head.cmd & 0xff) * DMSG_ALIGN) >= 324))
 		return (dfs_fail(err, "dmsg_lnk_conn", "size", 0, DFS_ECHECK));
 	return (0);
@@ -340,7 +374,8 @@ dmsg_lnk_conn_validate(const struct dmsg_lnk_conn *s, struct dfs_error *err)
  * validate it.
  */
 int
-dmsg_lnk_conn_decode(struct dmsg_lnk_conn *s, const void *buf, size_t len, int bswap, struct dfs_error *err)
+dmsg_lnk_conn_decode(struct dmsg_lnk_conn *s, const void *buf, size_t len,
+    int bswap, struct dfs_error *err)
 {
 	if (len < DMSG_LNK_CONN_SIZE)
 		return (dfs_fail(err, "dmsg_lnk_conn", NULL, 0, DFS_ESHORT));
@@ -351,10 +386,12 @@ dmsg_lnk_conn_decode(struct dmsg_lnk_conn *s, const void *buf, size_t len, int b
 }
 
 /*
- * Validate s and encode it into buf (len bytes) in the host's byte order, or swapped if bswap is set.
+ * Validate s and encode it into buf (len bytes) in the host's byte order, or
+ * swapped if bswap is set.
  */
 int
-dmsg_lnk_conn_encode(const struct dmsg_lnk_conn *s, void *buf, size_t len, int bswap, struct dfs_error *err)
+dmsg_lnk_conn_encode(const struct dmsg_lnk_conn *s, void *buf, size_t len,
+    int bswap, struct dfs_error *err)
 {
 	int error;
 
@@ -372,7 +409,8 @@ dmsg_lnk_conn_encode(const struct dmsg_lnk_conn *s, void *buf, size_t len, int b
  * Print s, a field a line, indented by indent columns.
  */
 void
-dmsg_lnk_conn_print(const struct dmsg_lnk_conn *s, int indent, dfs_print_fn *pr, void *arg)
+dmsg_lnk_conn_print(const struct dmsg_lnk_conn *s, int indent, dfs_print_fn *pr,
+    void *arg)
 {
 	pr(arg, "%*shead:\n", indent, "");
 	dmsg_hdr_print(&s->head, indent + 4, pr, arg);
@@ -384,10 +422,12 @@ dmsg_lnk_conn_print(const struct dmsg_lnk_conn *s, int indent, dfs_print_fn *pr,
 	    sizeof(s->reserved01), 0);
 	pr(arg, "%*speer_mask: %#jx\n", indent, "", (uintmax_t)s->peer_mask);
 	pr(arg, "%*speer_type: %ju (%s)\n", indent, "", (uintmax_t)s->peer_type,
-	    dmsg_peer_name(s->peer_type) != NULL ? dmsg_peer_name(s->peer_type) : "?");
+	    dmsg_peer_name(s->peer_type) != NULL ?
+	    dmsg_peer_name(s->peer_type) : "?");
 	dfs_print_bytes(pr, arg, indent, "reserved02", &s->reserved02,
 	    sizeof(s->reserved02), 0);
-	pr(arg, "%*sproto_version: %ju\n", indent, "", (uintmax_t)s->proto_version);
+	pr(arg, "%*sproto_version: %ju\n", indent, "",
+	    (uintmax_t)s->proto_version);
 	pr(arg, "%*sstatus: %#jx\n", indent, "", (uintmax_t)s->status);
 	pr(arg, "%*srnss: %ju\n", indent, "", (uintmax_t)s->rnss);
 	dfs_print_bytes(pr, arg, indent, "reserved03", &s->reserved03,
@@ -399,14 +439,16 @@ dmsg_lnk_conn_print(const struct dmsg_lnk_conn *s, int indent, dfs_print_fn *pr,
 }
 
 /*
- * Store at d, swapped, every field of the dmsg_media_block at p whose order is not
- * the host's (the caller tests bswap); d holds a copy of p.
+ * Store at d, swapped, every field of the dmsg_media_block at p whose order is
+ * not the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
 dmsg_media_block_swap(uint8_t *d, const uint8_t *p)
 {
-	dfs_swapto64(d + offsetof(struct dmsg_media_block, bytes), p + offsetof(struct dmsg_media_block, bytes));
-	dfs_swapto32(d + offsetof(struct dmsg_media_block, blksize), p + offsetof(struct dmsg_media_block, blksize));
+	dfs_swapto64(d + offsetof(struct dmsg_media_block, bytes),
+	    p + offsetof(struct dmsg_media_block, bytes));
+	dfs_swapto32(d + offsetof(struct dmsg_media_block, blksize),
+	    p + offsetof(struct dmsg_media_block, blksize));
 }
 
 /*
@@ -414,7 +456,8 @@ dmsg_media_block_swap(uint8_t *d, const uint8_t *p)
  * validate it.
  */
 int
-dmsg_media_block_decode(struct dmsg_media_block *s, const void *buf, size_t len, int bswap, struct dfs_error *err)
+dmsg_media_block_decode(struct dmsg_media_block *s, const void *buf, size_t len,
+    int bswap, struct dfs_error *err)
 {
 	if (len < DMSG_MEDIA_BLOCK_SIZE)
 		return (dfs_fail(err, "dmsg_media_block", NULL, 0, DFS_ESHORT));
@@ -425,10 +468,12 @@ dmsg_media_block_decode(struct dmsg_media_block *s, const void *buf, size_t len,
 }
 
 /*
- * Validate s and encode it into buf (len bytes) in the host's byte order, or swapped if bswap is set.
+ * Validate s and encode it into buf (len bytes) in the host's byte order, or
+ * swapped if bswap is set.
  */
 int
-dmsg_media_block_encode(const struct dmsg_media_block *s, void *buf, size_t len, int bswap, struct dfs_error *err)
+dmsg_media_block_encode(const struct dmsg_media_block *s, void *buf, size_t len,
+    int bswap, struct dfs_error *err)
 {
 	if (len < DMSG_MEDIA_BLOCK_SIZE)
 		return (dfs_fail(err, "dmsg_media_block", NULL, 0, DFS_ESHORT));
@@ -442,7 +487,8 @@ dmsg_media_block_encode(const struct dmsg_media_block *s, void *buf, size_t len,
  * Print s, a field a line, indented by indent columns.
  */
 void
-dmsg_media_block_print(const struct dmsg_media_block *s, int indent, dfs_print_fn *pr, void *arg)
+dmsg_media_block_print(const struct dmsg_media_block *s, int indent,
+    dfs_print_fn *pr, void *arg)
 {
 	pr(arg, "%*sbytes: %ju\n", indent, "", (uintmax_t)s->bytes);
 	pr(arg, "%*sblksize: %ju\n", indent, "", (uintmax_t)s->blksize);
@@ -452,21 +498,31 @@ dmsg_media_block_print(const struct dmsg_media_block *s, int indent, dfs_print_f
 
 /*
  * Store at d, swapped, every field of the dmsg_lnk_span at p whose order is not
- * the host's (the caller tests bswap); d holds a copy of p, and s is the structure in host order, for the union selectors.
+ * the host's (the caller tests bswap); d holds a copy of p, and s is the
+ * structure in host order, for the union selectors.
  */
 static void
 dmsg_lnk_span_swap(uint8_t *d, const uint8_t *p, const struct dmsg_lnk_span *s)
 {
-	dmsg_hdr_swap(d + offsetof(struct dmsg_lnk_span, head), p + offsetof(struct dmsg_lnk_span, head));
-	dmsg_uuid_swap(d + offsetof(struct dmsg_lnk_span, peer_id), p + offsetof(struct dmsg_lnk_span, peer_id));
-	dmsg_uuid_swap(d + offsetof(struct dmsg_lnk_span, pfs_id), p + offsetof(struct dmsg_lnk_span, pfs_id));
-	dfs_swapto16(d + offsetof(struct dmsg_lnk_span, proto_version), p + offsetof(struct dmsg_lnk_span, proto_version));
-	dfs_swapto32(d + offsetof(struct dmsg_lnk_span, status), p + offsetof(struct dmsg_lnk_span, status));
-	dfs_swapto32(d + offsetof(struct dmsg_lnk_span, dist), p + offsetof(struct dmsg_lnk_span, dist));
-	dfs_swapto32(d + offsetof(struct dmsg_lnk_span, rnss), p + offsetof(struct dmsg_lnk_span, rnss));
+	dmsg_hdr_swap(d + offsetof(struct dmsg_lnk_span, head),
+	    p + offsetof(struct dmsg_lnk_span, head));
+	dmsg_uuid_swap(d + offsetof(struct dmsg_lnk_span, peer_id),
+	    p + offsetof(struct dmsg_lnk_span, peer_id));
+	dmsg_uuid_swap(d + offsetof(struct dmsg_lnk_span, pfs_id),
+	    p + offsetof(struct dmsg_lnk_span, pfs_id));
+	dfs_swapto16(d + offsetof(struct dmsg_lnk_span, proto_version),
+	    p + offsetof(struct dmsg_lnk_span, proto_version));
+	dfs_swapto32(d + offsetof(struct dmsg_lnk_span, status),
+	    p + offsetof(struct dmsg_lnk_span, status));
+	dfs_swapto32(d + offsetof(struct dmsg_lnk_span, dist),
+	    p + offsetof(struct dmsg_lnk_span, dist));
+	dfs_swapto32(d + offsetof(struct dmsg_lnk_span, rnss),
+	    p + offsetof(struct dmsg_lnk_span, rnss));
 	switch (s->peer_type) {
 	case 2:
-		dmsg_media_block_swap(d + offsetof(struct dmsg_lnk_span, media.block), p + offsetof(struct dmsg_lnk_span, media.block));
+		dmsg_media_block_swap(d +
+		    offsetof(struct dmsg_lnk_span, media.block),
+		    p + offsetof(struct dmsg_lnk_span, media.block));
 		break;
 	default:
 		break;
@@ -486,7 +542,8 @@ dmsg_lnk_span_check(const struct dmsg_lnk_span *s, struct dfs_error *err)
 	if ((error = dmsg_hdr_check(&s->head, err)) != 0)
 		return (error);
 	if (!dmsg_peer_valid(s->peer_type))
-		return (dfs_fail(err, "dmsg_lnk_span", "peer_type", offsetof(struct dmsg_lnk_span, peer_type), DFS_EENUM));
+		return (dfs_fail(err, "dmsg_lnk_span", "peer_type",
+		    offsetof(struct dmsg_lnk_span, peer_type), DFS_EENUM));
 	return (0);
 }
 
@@ -501,7 +558,8 @@ dmsg_lnk_span_validate(const struct dmsg_lnk_span *s, struct dfs_error *err)
  * validate it.
  */
 int
-dmsg_lnk_span_decode(struct dmsg_lnk_span *s, const void *buf, size_t len, int bswap, struct dfs_error *err)
+dmsg_lnk_span_decode(struct dmsg_lnk_span *s, const void *buf, size_t len,
+    int bswap, struct dfs_error *err)
 {
 	if (len < DMSG_LNK_SPAN_SIZE)
 		return (dfs_fail(err, "dmsg_lnk_span", NULL, 0, DFS_ESHORT));
@@ -512,10 +570,12 @@ dmsg_lnk_span_decode(struct dmsg_lnk_span *s, const void *buf, size_t len, int b
 }
 
 /*
- * Validate s and encode it into buf (len bytes) in the host's byte order, or swapped if bswap is set.
+ * Validate s and encode it into buf (len bytes) in the host's byte order, or
+ * swapped if bswap is set.
  */
 int
-dmsg_lnk_span_encode(const struct dmsg_lnk_span *s, void *buf, size_t len, int bswap, struct dfs_error *err)
+dmsg_lnk_span_encode(const struct dmsg_lnk_span *s, void *buf, size_t len,
+    int bswap, struct dfs_error *err)
 {
 	int error;
 
@@ -533,7 +593,8 @@ dmsg_lnk_span_encode(const struct dmsg_lnk_span *s, void *buf, size_t len, int b
  * Print s, a field a line, indented by indent columns.
  */
 void
-dmsg_lnk_span_print(const struct dmsg_lnk_span *s, int indent, dfs_print_fn *pr, void *arg)
+dmsg_lnk_span_print(const struct dmsg_lnk_span *s, int indent, dfs_print_fn *pr,
+    void *arg)
 {
 	pr(arg, "%*shead:\n", indent, "");
 	dmsg_hdr_print(&s->head, indent + 4, pr, arg);
@@ -543,8 +604,10 @@ dmsg_lnk_span_print(const struct dmsg_lnk_span *s, int indent, dfs_print_fn *pr,
 	dmsg_uuid_print(&s->pfs_id, indent + 4, pr, arg);
 	pr(arg, "%*spfs_type: %ju\n", indent, "", (uintmax_t)s->pfs_type);
 	pr(arg, "%*speer_type: %ju (%s)\n", indent, "", (uintmax_t)s->peer_type,
-	    dmsg_peer_name(s->peer_type) != NULL ? dmsg_peer_name(s->peer_type) : "?");
-	pr(arg, "%*sproto_version: %ju\n", indent, "", (uintmax_t)s->proto_version);
+	    dmsg_peer_name(s->peer_type) != NULL ?
+	    dmsg_peer_name(s->peer_type) : "?");
+	pr(arg, "%*sproto_version: %ju\n", indent, "",
+	    (uintmax_t)s->proto_version);
 	pr(arg, "%*sstatus: %#jx\n", indent, "", (uintmax_t)s->status);
 	dfs_print_bytes(pr, arg, indent, "reserved02", &s->reserved02,
 	    sizeof(s->reserved02), 0);
@@ -552,7 +615,8 @@ dmsg_lnk_span_print(const struct dmsg_lnk_span *s, int indent, dfs_print_fn *pr,
 	pr(arg, "%*srnss: %ju\n", indent, "", (uintmax_t)s->rnss);
 	switch (s->peer_type) {
 	case 0:
-		dfs_print_bytes(pr, arg, indent, "media.reserved03", &s->media.reserved03,
+		dfs_print_bytes(pr, arg, indent, "media.reserved03",
+		    &s->media.reserved03,
 		    sizeof(s->media.reserved03), 0);
 		break;
 	case 2:
@@ -571,13 +635,14 @@ dmsg_lnk_span_print(const struct dmsg_lnk_span *s, int indent, dfs_print_fn *pr,
 }
 
 /*
- * Store at d, swapped, every field of the dmsg_dbg_shell at p whose order is not
- * the host's (the caller tests bswap); d holds a copy of p.
+ * Store at d, swapped, every field of the dmsg_dbg_shell at p whose order is
+ * not the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
 dmsg_dbg_shell_swap(uint8_t *d, const uint8_t *p)
 {
-	dmsg_hdr_swap(d + offsetof(struct dmsg_dbg_shell, head), p + offsetof(struct dmsg_dbg_shell, head));
+	dmsg_hdr_swap(d + offsetof(struct dmsg_dbg_shell, head),
+	    p + offsetof(struct dmsg_dbg_shell, head));
 }
 
 /*
@@ -606,7 +671,8 @@ dmsg_dbg_shell_validate(const struct dmsg_dbg_shell *s, struct dfs_error *err)
  * validate it.
  */
 int
-dmsg_dbg_shell_decode(struct dmsg_dbg_shell *s, const void *buf, size_t len, int bswap, struct dfs_error *err)
+dmsg_dbg_shell_decode(struct dmsg_dbg_shell *s, const void *buf, size_t len,
+    int bswap, struct dfs_error *err)
 {
 	if (len < DMSG_DBG_SHELL_SIZE)
 		return (dfs_fail(err, "dmsg_dbg_shell", NULL, 0, DFS_ESHORT));
@@ -617,10 +683,12 @@ dmsg_dbg_shell_decode(struct dmsg_dbg_shell *s, const void *buf, size_t len, int
 }
 
 /*
- * Validate s and encode it into buf (len bytes) in the host's byte order, or swapped if bswap is set.
+ * Validate s and encode it into buf (len bytes) in the host's byte order, or
+ * swapped if bswap is set.
  */
 int
-dmsg_dbg_shell_encode(const struct dmsg_dbg_shell *s, void *buf, size_t len, int bswap, struct dfs_error *err)
+dmsg_dbg_shell_encode(const struct dmsg_dbg_shell *s, void *buf, size_t len,
+    int bswap, struct dfs_error *err)
 {
 	int error;
 
@@ -638,7 +706,8 @@ dmsg_dbg_shell_encode(const struct dmsg_dbg_shell *s, void *buf, size_t len, int
  * Print s, a field a line, indented by indent columns.
  */
 void
-dmsg_dbg_shell_print(const struct dmsg_dbg_shell *s, int indent, dfs_print_fn *pr, void *arg)
+dmsg_dbg_shell_print(const struct dmsg_dbg_shell *s, int indent,
+    dfs_print_fn *pr, void *arg)
 {
 	pr(arg, "%*shead:\n", indent, "");
 	dmsg_hdr_print(&s->head, indent + 4, pr, arg);

@@ -11,9 +11,11 @@
 #define	DMSG_HDR_MAGIC		0x4832	/* header magic, host byte order */
 #define	DMSG_ALIGN		64	/* headers are a multiple of this */
 #define	DMSG_LABEL_SIZE		128
-#define	DMSG_LNK_CONN		0x1106	/* command: open a link (with its 6 x 64-byte header) */
+/* command: open a link (with its 6 x 64-byte header) */
+#define	DMSG_LNK_CONN		0x1106
 #define	DMSG_HDR_MAX		2048	/* the largest header a peer accepts */
-#define	DMSG_AUX_MAX		1048576	/* the largest aux data a peer accepts */
+/* the largest aux data a peer accepts */
+#define	DMSG_AUX_MAX		1048576
 #define	DMSG_PROTO_LNK		0x0	/* protocol: the link layer */
 #define	DMSG_PROTO_DBG		0x100000	/* protocol: debugging */
 #define	DMSG_SPAN_PROTO_1	1	/* LNK_SPAN proto_version */
@@ -46,7 +48,8 @@ dmsg_peer_valid(unsigned int v)
 
 /*
  * struct dmsg_uuid: a DCE uuid (uuid_t)
- * 16 (0x10) media bytes, in the byte order of the structure or stream that holds it.
+ * 16 (0x10) media bytes, in the byte order of the structure or stream that
+ * holds it.
  */
 struct dmsg_uuid {
 	uint32_t	time_low;			/* 0x0000 */
@@ -76,55 +79,65 @@ _Static_assert(offsetof(struct dmsg_uuid, node) == 0x000a,
 static __inline uint32_t
 dmsg_uuid_get_time_low(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dmsg_uuid, time_low), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct dmsg_uuid, time_low), bswap));
 }
 
 static __inline void
 dmsg_uuid_set_time_low(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct dmsg_uuid, time_low), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct dmsg_uuid, time_low),
+	    (uint32_t)v, bswap);
 }
 
 static __inline uint16_t
 dmsg_uuid_get_time_mid(const void *p, int bswap)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct dmsg_uuid, time_mid), bswap));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct dmsg_uuid, time_mid), bswap));
 }
 
 static __inline void
 dmsg_uuid_set_time_mid(void *p, uint16_t v, int bswap)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct dmsg_uuid, time_mid), (uint16_t)v, bswap);
+	dfs_put16((uint8_t *)p + offsetof(struct dmsg_uuid, time_mid),
+	    (uint16_t)v, bswap);
 }
 
 static __inline uint16_t
 dmsg_uuid_get_time_hi_and_version(const void *p, int bswap)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct dmsg_uuid, time_hi_and_version), bswap));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct dmsg_uuid, time_hi_and_version), bswap));
 }
 
 static __inline void
 dmsg_uuid_set_time_hi_and_version(void *p, uint16_t v, int bswap)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct dmsg_uuid, time_hi_and_version), (uint16_t)v, bswap);
+	dfs_put16((uint8_t *)p +
+	    offsetof(struct dmsg_uuid, time_hi_and_version), (uint16_t)v,
+	    bswap);
 }
 
 static __inline uint8_t
 dmsg_uuid_get_clock_seq_hi_and_reserved(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct dmsg_uuid, clock_seq_hi_and_reserved)]);
+	return (((const uint8_t *)p)[offsetof(struct dmsg_uuid,
+	    clock_seq_hi_and_reserved)]);
 }
 
 static __inline void
 dmsg_uuid_set_clock_seq_hi_and_reserved(void *p, uint8_t v)
 {
-	((uint8_t *)p)[offsetof(struct dmsg_uuid, clock_seq_hi_and_reserved)] = v;
+	((uint8_t *)p)[offsetof(struct dmsg_uuid,
+	    clock_seq_hi_and_reserved)] = v;
 }
 
 static __inline uint8_t
 dmsg_uuid_get_clock_seq_low(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct dmsg_uuid, clock_seq_low)]);
+	return (((const uint8_t *)p)[offsetof(struct dmsg_uuid,
+	    clock_seq_low)]);
 }
 
 static __inline void
@@ -136,17 +149,19 @@ dmsg_uuid_set_clock_seq_low(void *p, uint8_t v)
 static __inline uint8_t
 dmsg_uuid_get_node(const void *p, size_t i)
 {
-	return (((const uint8_t *)p)[offsetof(struct dmsg_uuid, node) + i * 1]);
+	return (((const uint8_t *)p)[offsetof(struct dmsg_uuid, node) + i]);
 }
 
 static __inline void
 dmsg_uuid_set_node(void *p, size_t i, uint8_t v)
 {
-	((uint8_t *)p)[offsetof(struct dmsg_uuid, node) + i * 1] = v;
+	((uint8_t *)p)[offsetof(struct dmsg_uuid, node) + i] = v;
 }
 
-int	dmsg_uuid_decode(struct dmsg_uuid *, const void *, size_t, int, struct dfs_error *);
-int	dmsg_uuid_encode(const struct dmsg_uuid *, void *, size_t, int, struct dfs_error *);
+int	dmsg_uuid_decode(struct dmsg_uuid *, const void *, size_t, int,
+	    struct dfs_error *);
+int	dmsg_uuid_encode(const struct dmsg_uuid *, void *, size_t, int,
+	    struct dfs_error *);
 void	dmsg_uuid_print(const struct dmsg_uuid *, int, dfs_print_fn *, void *);
 
 /*
@@ -160,7 +175,8 @@ struct dmsg_hdr {
 	uint64_t	msgid;		/* 0x0008 */
 	uint64_t	circuit;	/* 0x0010 */
 	uint64_t	reserved18;	/* 0x0018 (reserved) */
-	uint32_t	cmd;		/* 0x0020 flags | protocol | command | header size / 64 */
+	/* 0x0020 flags | protocol | command | header size / 64 */
+	uint32_t	cmd;
 	uint32_t	aux_crc;	/* 0x0024 */
 	uint32_t	aux_bytes;	/* 0x0028 */
 	uint32_t	error;		/* 0x002c */
@@ -220,126 +236,148 @@ _Static_assert(offsetof(struct dmsg_hdr, hdr_crc) == 0x003c,
 static __inline uint16_t
 dmsg_hdr_get_magic(const void *p, int bswap)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct dmsg_hdr, magic), bswap));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct dmsg_hdr, magic), bswap));
 }
 
 static __inline void
 dmsg_hdr_set_magic(void *p, uint16_t v, int bswap)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct dmsg_hdr, magic), (uint16_t)v, bswap);
+	dfs_put16((uint8_t *)p + offsetof(struct dmsg_hdr, magic), (uint16_t)v,
+	    bswap);
 }
 
 static __inline uint32_t
 dmsg_hdr_get_salt(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dmsg_hdr, salt), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct dmsg_hdr, salt), bswap));
 }
 
 static __inline void
 dmsg_hdr_set_salt(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct dmsg_hdr, salt), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct dmsg_hdr, salt), (uint32_t)v,
+	    bswap);
 }
 
 static __inline uint64_t
 dmsg_hdr_get_msgid(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct dmsg_hdr, msgid), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct dmsg_hdr, msgid), bswap));
 }
 
 static __inline void
 dmsg_hdr_set_msgid(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct dmsg_hdr, msgid), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct dmsg_hdr, msgid), (uint64_t)v,
+	    bswap);
 }
 
 static __inline uint64_t
 dmsg_hdr_get_circuit(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct dmsg_hdr, circuit), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct dmsg_hdr, circuit), bswap));
 }
 
 static __inline void
 dmsg_hdr_set_circuit(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct dmsg_hdr, circuit), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct dmsg_hdr, circuit),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint32_t
 dmsg_hdr_get_cmd(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dmsg_hdr, cmd), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct dmsg_hdr, cmd), bswap));
 }
 
 static __inline void
 dmsg_hdr_set_cmd(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct dmsg_hdr, cmd), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct dmsg_hdr, cmd), (uint32_t)v,
+	    bswap);
 }
 
 static __inline uint32_t
 dmsg_hdr_get_aux_crc(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dmsg_hdr, aux_crc), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct dmsg_hdr, aux_crc), bswap));
 }
 
 static __inline void
 dmsg_hdr_set_aux_crc(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct dmsg_hdr, aux_crc), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct dmsg_hdr, aux_crc),
+	    (uint32_t)v, bswap);
 }
 
 static __inline uint32_t
 dmsg_hdr_get_aux_bytes(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dmsg_hdr, aux_bytes), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct dmsg_hdr, aux_bytes), bswap));
 }
 
 static __inline void
 dmsg_hdr_set_aux_bytes(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct dmsg_hdr, aux_bytes), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct dmsg_hdr, aux_bytes),
+	    (uint32_t)v, bswap);
 }
 
 static __inline uint32_t
 dmsg_hdr_get_error(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dmsg_hdr, error), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct dmsg_hdr, error), bswap));
 }
 
 static __inline void
 dmsg_hdr_set_error(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct dmsg_hdr, error), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct dmsg_hdr, error), (uint32_t)v,
+	    bswap);
 }
 
 static __inline uint64_t
 dmsg_hdr_get_aux_descr(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct dmsg_hdr, aux_descr), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct dmsg_hdr, aux_descr), bswap));
 }
 
 static __inline void
 dmsg_hdr_set_aux_descr(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct dmsg_hdr, aux_descr), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct dmsg_hdr, aux_descr),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint32_t
 dmsg_hdr_get_hdr_crc(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dmsg_hdr, hdr_crc), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct dmsg_hdr, hdr_crc), bswap));
 }
 
 static __inline void
 dmsg_hdr_set_hdr_crc(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct dmsg_hdr, hdr_crc), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct dmsg_hdr, hdr_crc),
+	    (uint32_t)v, bswap);
 }
 
 int	dmsg_hdr_detect(const void *, size_t);
-int	dmsg_hdr_decode(struct dmsg_hdr *, const void *, size_t, struct dfs_error *);
-int	dmsg_hdr_encode(const struct dmsg_hdr *, void *, size_t, int, struct dfs_error *);
+int	dmsg_hdr_decode(struct dmsg_hdr *, const void *, size_t,
+	    struct dfs_error *);
+int	dmsg_hdr_encode(const struct dmsg_hdr *, void *, size_t, int,
+	    struct dfs_error *);
 int	dmsg_hdr_validate(const struct dmsg_hdr *, struct dfs_error *);
 int	dmsg_hdr_crc_hdr(const void *, size_t, int, uint32_t *);
 int	dmsg_hdr_seal(void *, size_t, int);
@@ -348,28 +386,30 @@ void	dmsg_hdr_print(const struct dmsg_hdr *, int, dfs_print_fn *, void *);
 
 /*
  * struct dmsg_lnk_conn: LNK_CONN: a link's first message, naming the peer
- * 324 (0x144) media bytes, in the byte order of the structure or stream that holds it.
+ * 324 (0x144) media bytes, in the byte order of the structure or stream that
+ * holds it.
  */
 struct dmsg_lnk_conn {
-	struct dmsg_hdr		head;				/* 0x0000 */
-	struct dmsg_uuid	media_id;			/* 0x0040 */
-	struct dmsg_uuid	peer_id;			/* 0x0050 */
-	struct dmsg_uuid	reserved01;			/* 0x0060 (reserved) */
-	uint64_t		peer_mask;			/* 0x0070 */
-	uint8_t			peer_type;			/* 0x0078 */
-	uint8_t			reserved02;			/* 0x0079 (reserved) */
-	uint16_t		proto_version;			/* 0x007a */
-	uint32_t		status;				/* 0x007c */
-	uint32_t		rnss;				/* 0x0080 */
-	uint8_t			reserved03[8];			/* 0x0084 (reserved) */
-	uint32_t		reserved04[14];			/* 0x008c (reserved) */
+	struct dmsg_hdr		head;			/* 0x0000 */
+	struct dmsg_uuid	media_id;		/* 0x0040 */
+	struct dmsg_uuid	peer_id;		/* 0x0050 */
+	struct dmsg_uuid	reserved01;		/* 0x0060 (reserved) */
+	uint64_t		peer_mask;		/* 0x0070 */
+	uint8_t			peer_type;		/* 0x0078 */
+	uint8_t			reserved02;		/* 0x0079 (reserved) */
+	uint16_t		proto_version;		/* 0x007a */
+	uint32_t		status;			/* 0x007c */
+	uint32_t		rnss;			/* 0x0080 */
+	uint8_t			reserved03[8];		/* 0x0084 (reserved) */
+	uint32_t		reserved04[14];		/* 0x008c (reserved) */
 	char			peer_label[DMSG_LABEL_SIZE];	/* 0x00c4 */
 };
 
 #define	DMSG_LNK_CONN_SIZE	324
 
 #if defined(__LP64__)
-_Static_assert(sizeof(struct dmsg_lnk_conn) == 328, "struct dmsg_lnk_conn: 328 bytes");
+_Static_assert(sizeof(struct dmsg_lnk_conn) == 328,
+    "struct dmsg_lnk_conn: 328 bytes");
 _Static_assert(offsetof(struct dmsg_lnk_conn, head) == 0x0000,
     "dmsg_lnk_conn.head at 0x0000");
 _Static_assert(offsetof(struct dmsg_lnk_conn, media_id) == 0x0040,
@@ -398,7 +438,8 @@ _Static_assert(offsetof(struct dmsg_lnk_conn, peer_label) == 0x00c4,
     "dmsg_lnk_conn.peer_label at 0x00c4");
 #endif
 #if !defined(__LP64__)
-_Static_assert(sizeof(struct dmsg_lnk_conn) == 324, "struct dmsg_lnk_conn: 324 bytes");
+_Static_assert(sizeof(struct dmsg_lnk_conn) == 324,
+    "struct dmsg_lnk_conn: 324 bytes");
 _Static_assert(offsetof(struct dmsg_lnk_conn, head) == 0x0000,
     "dmsg_lnk_conn.head at 0x0000");
 _Static_assert(offsetof(struct dmsg_lnk_conn, media_id) == 0x0040,
@@ -430,19 +471,22 @@ _Static_assert(offsetof(struct dmsg_lnk_conn, peer_label) == 0x00c4,
 static __inline uint64_t
 dmsg_lnk_conn_get_peer_mask(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct dmsg_lnk_conn, peer_mask), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct dmsg_lnk_conn, peer_mask), bswap));
 }
 
 static __inline void
 dmsg_lnk_conn_set_peer_mask(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct dmsg_lnk_conn, peer_mask), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct dmsg_lnk_conn, peer_mask),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint8_t
 dmsg_lnk_conn_get_peer_type(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct dmsg_lnk_conn, peer_type)]);
+	return (((const uint8_t *)p)[offsetof(struct dmsg_lnk_conn,
+	    peer_type)]);
 }
 
 static __inline void
@@ -454,59 +498,71 @@ dmsg_lnk_conn_set_peer_type(void *p, uint8_t v)
 static __inline uint16_t
 dmsg_lnk_conn_get_proto_version(const void *p, int bswap)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct dmsg_lnk_conn, proto_version), bswap));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct dmsg_lnk_conn, proto_version), bswap));
 }
 
 static __inline void
 dmsg_lnk_conn_set_proto_version(void *p, uint16_t v, int bswap)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct dmsg_lnk_conn, proto_version), (uint16_t)v, bswap);
+	dfs_put16((uint8_t *)p + offsetof(struct dmsg_lnk_conn, proto_version),
+	    (uint16_t)v, bswap);
 }
 
 static __inline uint32_t
 dmsg_lnk_conn_get_status(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dmsg_lnk_conn, status), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct dmsg_lnk_conn, status), bswap));
 }
 
 static __inline void
 dmsg_lnk_conn_set_status(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct dmsg_lnk_conn, status), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct dmsg_lnk_conn, status),
+	    (uint32_t)v, bswap);
 }
 
 static __inline uint32_t
 dmsg_lnk_conn_get_rnss(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dmsg_lnk_conn, rnss), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct dmsg_lnk_conn, rnss), bswap));
 }
 
 static __inline void
 dmsg_lnk_conn_set_rnss(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct dmsg_lnk_conn, rnss), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct dmsg_lnk_conn, rnss),
+	    (uint32_t)v, bswap);
 }
 
 static __inline char
 dmsg_lnk_conn_get_peer_label(const void *p, size_t i)
 {
-	return (((const char *)p)[offsetof(struct dmsg_lnk_conn, peer_label) + i * 1]);
+	return (((const char *)p)[offsetof(struct dmsg_lnk_conn, peer_label) +
+	    i]);
 }
 
 static __inline void
 dmsg_lnk_conn_set_peer_label(void *p, size_t i, char v)
 {
-	((char *)p)[offsetof(struct dmsg_lnk_conn, peer_label) + i * 1] = v;
+	((char *)p)[offsetof(struct dmsg_lnk_conn, peer_label) + i] = v;
 }
 
-int	dmsg_lnk_conn_decode(struct dmsg_lnk_conn *, const void *, size_t, int, struct dfs_error *);
-int	dmsg_lnk_conn_encode(const struct dmsg_lnk_conn *, void *, size_t, int, struct dfs_error *);
-int	dmsg_lnk_conn_validate(const struct dmsg_lnk_conn *, struct dfs_error *);
-void	dmsg_lnk_conn_print(const struct dmsg_lnk_conn *, int, dfs_print_fn *, void *);
+int	dmsg_lnk_conn_decode(struct dmsg_lnk_conn *, const void *, size_t, int,
+	    struct dfs_error *);
+int	dmsg_lnk_conn_encode(const struct dmsg_lnk_conn *, void *, size_t, int,
+	    struct dfs_error *);
+int	dmsg_lnk_conn_validate(const struct dmsg_lnk_conn *,
+	    struct dfs_error *);
+void	dmsg_lnk_conn_print(const struct dmsg_lnk_conn *, int, dfs_print_fn *,
+	    void *);
 
 /*
  * struct dmsg_media_block: what a LNK_SPAN says of a block device
- * 16 (0x10) media bytes, in the byte order of the structure or stream that holds it.
+ * 16 (0x10) media bytes, in the byte order of the structure or stream that
+ * holds it.
  */
 struct dmsg_media_block {
 	uint64_t	bytes;		/* 0x0000 media size in bytes */
@@ -516,7 +572,8 @@ struct dmsg_media_block {
 
 #define	DMSG_MEDIA_BLOCK_SIZE	16
 
-_Static_assert(sizeof(struct dmsg_media_block) == 16, "struct dmsg_media_block: 16 bytes");
+_Static_assert(sizeof(struct dmsg_media_block) == 16,
+    "struct dmsg_media_block: 16 bytes");
 _Static_assert(offsetof(struct dmsg_media_block, bytes) == 0x0000,
     "dmsg_media_block.bytes at 0x0000");
 _Static_assert(offsetof(struct dmsg_media_block, blksize) == 0x0008,
@@ -527,57 +584,66 @@ _Static_assert(offsetof(struct dmsg_media_block, reserved01) == 0x000c,
 static __inline uint64_t
 dmsg_media_block_get_bytes(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct dmsg_media_block, bytes), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct dmsg_media_block, bytes), bswap));
 }
 
 static __inline void
 dmsg_media_block_set_bytes(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct dmsg_media_block, bytes), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct dmsg_media_block, bytes),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint32_t
 dmsg_media_block_get_blksize(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dmsg_media_block, blksize), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct dmsg_media_block, blksize), bswap));
 }
 
 static __inline void
 dmsg_media_block_set_blksize(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct dmsg_media_block, blksize), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct dmsg_media_block, blksize),
+	    (uint32_t)v, bswap);
 }
 
-int	dmsg_media_block_decode(struct dmsg_media_block *, const void *, size_t, int, struct dfs_error *);
-int	dmsg_media_block_encode(const struct dmsg_media_block *, void *, size_t, int, struct dfs_error *);
-void	dmsg_media_block_print(const struct dmsg_media_block *, int, dfs_print_fn *, void *);
+int	dmsg_media_block_decode(struct dmsg_media_block *, const void *, size_t,
+	    int, struct dfs_error *);
+int	dmsg_media_block_encode(const struct dmsg_media_block *, void *, size_t,
+	    int, struct dfs_error *);
+void	dmsg_media_block_print(const struct dmsg_media_block *, int,
+	    dfs_print_fn *, void *);
 
 /*
- * struct dmsg_lnk_span: LNK_SPAN: a node made reachable (or a PFS made available)
- * 432 (0x1b0) media bytes, in the byte order of the structure or stream that holds it.
+ * struct dmsg_lnk_span: LNK_SPAN: a node made reachable (or a PFS made
+ * available) 432 (0x1b0) media bytes, in the byte order of the structure or
+ * stream that holds it.
  */
 struct dmsg_lnk_span {
-	struct dmsg_hdr		head;				/* 0x0000 */
-	struct dmsg_uuid	peer_id;			/* 0x0040 */
-	struct dmsg_uuid	pfs_id;				/* 0x0050 */
-	uint8_t			pfs_type;			/* 0x0060 */
-	uint8_t			peer_type;			/* 0x0061 */
-	uint16_t		proto_version;			/* 0x0062 */
-	uint32_t		status;				/* 0x0064 */
-	uint8_t			reserved02[8];			/* 0x0068 (reserved) */
-	uint32_t		dist;				/* 0x0070 span distance */
-	uint32_t		rnss;				/* 0x0074 */
+	struct dmsg_hdr		head;			/* 0x0000 */
+	struct dmsg_uuid	peer_id;		/* 0x0040 */
+	struct dmsg_uuid	pfs_id;			/* 0x0050 */
+	uint8_t			pfs_type;		/* 0x0060 */
+	uint8_t			peer_type;		/* 0x0061 */
+	uint16_t		proto_version;		/* 0x0062 */
+	uint32_t		status;			/* 0x0064 */
+	uint8_t			reserved02[8];		/* 0x0068 (reserved) */
+	uint32_t		dist;	/* 0x0070 span distance */
+	uint32_t		rnss;			/* 0x0074 */
 	union {
 		uint32_t		reserved03[14];	/* when 0 */
 		struct dmsg_media_block	block;		/* when 2 */
-	} media;						/* 0x0078 */
+	} media;					/* 0x0078 */
 	char			peer_label[DMSG_LABEL_SIZE];	/* 0x00b0 */
 	char			pfs_label[DMSG_LABEL_SIZE];	/* 0x0130 */
 };
 
 #define	DMSG_LNK_SPAN_SIZE	432
 
-_Static_assert(sizeof(struct dmsg_lnk_span) == 432, "struct dmsg_lnk_span: 432 bytes");
+_Static_assert(sizeof(struct dmsg_lnk_span) == 432,
+    "struct dmsg_lnk_span: 432 bytes");
 _Static_assert(offsetof(struct dmsg_lnk_span, head) == 0x0000,
     "dmsg_lnk_span.head at 0x0000");
 _Static_assert(offsetof(struct dmsg_lnk_span, peer_id) == 0x0040,
@@ -620,7 +686,8 @@ dmsg_lnk_span_set_pfs_type(void *p, uint8_t v)
 static __inline uint8_t
 dmsg_lnk_span_get_peer_type(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct dmsg_lnk_span, peer_type)]);
+	return (((const uint8_t *)p)[offsetof(struct dmsg_lnk_span,
+	    peer_type)]);
 }
 
 static __inline void
@@ -632,83 +699,98 @@ dmsg_lnk_span_set_peer_type(void *p, uint8_t v)
 static __inline uint16_t
 dmsg_lnk_span_get_proto_version(const void *p, int bswap)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct dmsg_lnk_span, proto_version), bswap));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct dmsg_lnk_span, proto_version), bswap));
 }
 
 static __inline void
 dmsg_lnk_span_set_proto_version(void *p, uint16_t v, int bswap)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct dmsg_lnk_span, proto_version), (uint16_t)v, bswap);
+	dfs_put16((uint8_t *)p + offsetof(struct dmsg_lnk_span, proto_version),
+	    (uint16_t)v, bswap);
 }
 
 static __inline uint32_t
 dmsg_lnk_span_get_status(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dmsg_lnk_span, status), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct dmsg_lnk_span, status), bswap));
 }
 
 static __inline void
 dmsg_lnk_span_set_status(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct dmsg_lnk_span, status), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct dmsg_lnk_span, status),
+	    (uint32_t)v, bswap);
 }
 
 static __inline uint32_t
 dmsg_lnk_span_get_dist(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dmsg_lnk_span, dist), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct dmsg_lnk_span, dist), bswap));
 }
 
 static __inline void
 dmsg_lnk_span_set_dist(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct dmsg_lnk_span, dist), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct dmsg_lnk_span, dist),
+	    (uint32_t)v, bswap);
 }
 
 static __inline uint32_t
 dmsg_lnk_span_get_rnss(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dmsg_lnk_span, rnss), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct dmsg_lnk_span, rnss), bswap));
 }
 
 static __inline void
 dmsg_lnk_span_set_rnss(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct dmsg_lnk_span, rnss), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct dmsg_lnk_span, rnss),
+	    (uint32_t)v, bswap);
 }
 
 static __inline char
 dmsg_lnk_span_get_peer_label(const void *p, size_t i)
 {
-	return (((const char *)p)[offsetof(struct dmsg_lnk_span, peer_label) + i * 1]);
+	return (((const char *)p)[offsetof(struct dmsg_lnk_span, peer_label) +
+	    i]);
 }
 
 static __inline void
 dmsg_lnk_span_set_peer_label(void *p, size_t i, char v)
 {
-	((char *)p)[offsetof(struct dmsg_lnk_span, peer_label) + i * 1] = v;
+	((char *)p)[offsetof(struct dmsg_lnk_span, peer_label) + i] = v;
 }
 
 static __inline char
 dmsg_lnk_span_get_pfs_label(const void *p, size_t i)
 {
-	return (((const char *)p)[offsetof(struct dmsg_lnk_span, pfs_label) + i * 1]);
+	return (((const char *)p)[offsetof(struct dmsg_lnk_span, pfs_label) +
+	    i]);
 }
 
 static __inline void
 dmsg_lnk_span_set_pfs_label(void *p, size_t i, char v)
 {
-	((char *)p)[offsetof(struct dmsg_lnk_span, pfs_label) + i * 1] = v;
+	((char *)p)[offsetof(struct dmsg_lnk_span, pfs_label) + i] = v;
 }
 
-int	dmsg_lnk_span_decode(struct dmsg_lnk_span *, const void *, size_t, int, struct dfs_error *);
-int	dmsg_lnk_span_encode(const struct dmsg_lnk_span *, void *, size_t, int, struct dfs_error *);
-int	dmsg_lnk_span_validate(const struct dmsg_lnk_span *, struct dfs_error *);
-void	dmsg_lnk_span_print(const struct dmsg_lnk_span *, int, dfs_print_fn *, void *);
+int	dmsg_lnk_span_decode(struct dmsg_lnk_span *, const void *, size_t, int,
+	    struct dfs_error *);
+int	dmsg_lnk_span_encode(const struct dmsg_lnk_span *, void *, size_t, int,
+	    struct dfs_error *);
+int	dmsg_lnk_span_validate(const struct dmsg_lnk_span *,
+	    struct dfs_error *);
+void	dmsg_lnk_span_print(const struct dmsg_lnk_span *, int, dfs_print_fn *,
+	    void *);
 
 /*
- * struct dmsg_dbg_shell: DBG_SHELL: a line for (or from) the debug shell, in the aux data
- * 64 (0x40) media bytes, in the byte order of the structure or stream that holds it.
+ * struct dmsg_dbg_shell: DBG_SHELL: a line for (or from) the debug shell, in
+ * the aux data 64 (0x40) media bytes, in the byte order of the structure or
+ * stream that holds it.
  */
 struct dmsg_dbg_shell {
 	struct dmsg_hdr	head;	/* 0x0000 */
@@ -716,14 +798,19 @@ struct dmsg_dbg_shell {
 
 #define	DMSG_DBG_SHELL_SIZE	64
 
-_Static_assert(sizeof(struct dmsg_dbg_shell) == 64, "struct dmsg_dbg_shell: 64 bytes");
+_Static_assert(sizeof(struct dmsg_dbg_shell) == 64,
+    "struct dmsg_dbg_shell: 64 bytes");
 _Static_assert(offsetof(struct dmsg_dbg_shell, head) == 0x0000,
     "dmsg_dbg_shell.head at 0x0000");
 
-int	dmsg_dbg_shell_decode(struct dmsg_dbg_shell *, const void *, size_t, int, struct dfs_error *);
-int	dmsg_dbg_shell_encode(const struct dmsg_dbg_shell *, void *, size_t, int, struct dfs_error *);
-int	dmsg_dbg_shell_validate(const struct dmsg_dbg_shell *, struct dfs_error *);
-void	dmsg_dbg_shell_print(const struct dmsg_dbg_shell *, int, dfs_print_fn *, void *);
+int	dmsg_dbg_shell_decode(struct dmsg_dbg_shell *, const void *, size_t,
+	    int, struct dfs_error *);
+int	dmsg_dbg_shell_encode(const struct dmsg_dbg_shell *, void *, size_t,
+	    int, struct dfs_error *);
+int	dmsg_dbg_shell_validate(const struct dmsg_dbg_shell *,
+	    struct dfs_error *);
+void	dmsg_dbg_shell_print(const struct dmsg_dbg_shell *, int, dfs_print_fn *,
+	    void *);
 
 const char	*dmsg_flag_name(unsigned int);
 const char	*dmsg_peer_name(unsigned int);
@@ -758,10 +845,10 @@ enum dmsg_msg_kind {
  */
 struct dmsg_msg {
 	enum dmsg_msg_kind	kind;
-	int			bswap;		/* it was in the other byte order */
-	size_t			hdr_bytes;	/* its header, padding included */
-	size_t			size;		/* header, aux data and padding */
-	const void		*aux;		/* the aux data in the buffer, or NULL */
+	int			bswap;		/* in the other byte order */
+	size_t			hdr_bytes;	/* the header and its padding */
+	size_t			size;		/* header, aux data, padding */
+	const void		*aux;		/* aux data in buf, or NULL */
 	size_t			aux_bytes;
 	union {
 		struct dmsg_hdr		lnk_pad;

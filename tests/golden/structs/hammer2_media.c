@@ -119,9 +119,12 @@ hammer2_obj_type_name(unsigned int v)
 static void
 hammer2_uuid_swap(uint8_t *d, const uint8_t *p)
 {
-	dfs_swapto32(d + offsetof(struct hammer2_uuid, time_low), p + offsetof(struct hammer2_uuid, time_low));
-	dfs_swapto16(d + offsetof(struct hammer2_uuid, time_mid), p + offsetof(struct hammer2_uuid, time_mid));
-	dfs_swapto16(d + offsetof(struct hammer2_uuid, time_hi_and_version), p + offsetof(struct hammer2_uuid, time_hi_and_version));
+	dfs_swapto32(d + offsetof(struct hammer2_uuid, time_low),
+	    p + offsetof(struct hammer2_uuid, time_low));
+	dfs_swapto16(d + offsetof(struct hammer2_uuid, time_mid),
+	    p + offsetof(struct hammer2_uuid, time_mid));
+	dfs_swapto16(d + offsetof(struct hammer2_uuid, time_hi_and_version),
+	    p + offsetof(struct hammer2_uuid, time_hi_and_version));
 }
 
 /*
@@ -129,7 +132,8 @@ hammer2_uuid_swap(uint8_t *d, const uint8_t *p)
  * validate it.
  */
 int
-hammer2_uuid_decode(struct hammer2_uuid *s, const void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_uuid_decode(struct hammer2_uuid *s, const void *buf, size_t len,
+    int bswap, struct dfs_error *err)
 {
 	if (len < HAMMER2_UUID_SIZE)
 		return (dfs_fail(err, "hammer2_uuid", NULL, 0, DFS_ESHORT));
@@ -140,10 +144,12 @@ hammer2_uuid_decode(struct hammer2_uuid *s, const void *buf, size_t len, int bsw
 }
 
 /*
- * Validate s and encode it into buf (len bytes) in the host's byte order, or swapped if bswap is set.
+ * Validate s and encode it into buf (len bytes) in the host's byte order, or
+ * swapped if bswap is set.
  */
 int
-hammer2_uuid_encode(const struct hammer2_uuid *s, void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_uuid_encode(const struct hammer2_uuid *s, void *buf, size_t len,
+    int bswap, struct dfs_error *err)
 {
 	if (len < HAMMER2_UUID_SIZE)
 		return (dfs_fail(err, "hammer2_uuid", NULL, 0, DFS_ESHORT));
@@ -157,26 +163,32 @@ hammer2_uuid_encode(const struct hammer2_uuid *s, void *buf, size_t len, int bsw
  * Print s, a field a line, indented by indent columns.
  */
 void
-hammer2_uuid_print(const struct hammer2_uuid *s, int indent, dfs_print_fn *pr, void *arg)
+hammer2_uuid_print(const struct hammer2_uuid *s, int indent, dfs_print_fn *pr,
+    void *arg)
 {
 	pr(arg, "%*stime_low: %ju\n", indent, "", (uintmax_t)s->time_low);
 	pr(arg, "%*stime_mid: %ju\n", indent, "", (uintmax_t)s->time_mid);
-	pr(arg, "%*stime_hi_and_version: %ju\n", indent, "", (uintmax_t)s->time_hi_and_version);
-	pr(arg, "%*sclock_seq_hi_and_reserved: %ju\n", indent, "", (uintmax_t)s->clock_seq_hi_and_reserved);
-	pr(arg, "%*sclock_seq_low: %ju\n", indent, "", (uintmax_t)s->clock_seq_low);
+	pr(arg, "%*stime_hi_and_version: %ju\n", indent, "",
+	    (uintmax_t)s->time_hi_and_version);
+	pr(arg, "%*sclock_seq_hi_and_reserved: %ju\n", indent, "",
+	    (uintmax_t)s->clock_seq_hi_and_reserved);
+	pr(arg, "%*sclock_seq_low: %ju\n", indent, "",
+	    (uintmax_t)s->clock_seq_low);
 	dfs_print_bytes(pr, arg, indent, "node", &s->node,
 	    sizeof(s->node), 0);
 }
 
 /*
- * Store at d, swapped, every field of the hammer2_dirent_head at p whose order is not
- * the host's (the caller tests bswap); d holds a copy of p.
+ * Store at d, swapped, every field of the hammer2_dirent_head at p whose order
+ * is not the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
 hammer2_dirent_head_swap(uint8_t *d, const uint8_t *p)
 {
-	dfs_swapto64(d + offsetof(struct hammer2_dirent_head, inum), p + offsetof(struct hammer2_dirent_head, inum));
-	dfs_swapto16(d + offsetof(struct hammer2_dirent_head, namlen), p + offsetof(struct hammer2_dirent_head, namlen));
+	dfs_swapto64(d + offsetof(struct hammer2_dirent_head, inum),
+	    p + offsetof(struct hammer2_dirent_head, inum));
+	dfs_swapto16(d + offsetof(struct hammer2_dirent_head, namlen),
+	    p + offsetof(struct hammer2_dirent_head, namlen));
 }
 
 /*
@@ -185,15 +197,18 @@ hammer2_dirent_head_swap(uint8_t *d, const uint8_t *p)
  * that the codecs of this file check as they copy.
  */
 static __inline int
-hammer2_dirent_head_check(const struct hammer2_dirent_head *s, struct dfs_error *err)
+hammer2_dirent_head_check(const struct hammer2_dirent_head *s,
+    struct dfs_error *err)
 {
 	if (!hammer2_obj_type_valid(s->type))
-		return (dfs_fail(err, "hammer2_dirent_head", "type", offsetof(struct hammer2_dirent_head, type), DFS_EENUM));
+		return (dfs_fail(err, "hammer2_dirent_head", "type",
+		    offsetof(struct hammer2_dirent_head, type), DFS_EENUM));
 	return (0);
 }
 
 int
-hammer2_dirent_head_validate(const struct hammer2_dirent_head *s, struct dfs_error *err)
+hammer2_dirent_head_validate(const struct hammer2_dirent_head *s,
+    struct dfs_error *err)
 {
 	return (hammer2_dirent_head_check(s, err));
 }
@@ -203,10 +218,12 @@ hammer2_dirent_head_validate(const struct hammer2_dirent_head *s, struct dfs_err
  * validate it.
  */
 int
-hammer2_dirent_head_decode(struct hammer2_dirent_head *s, const void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_dirent_head_decode(struct hammer2_dirent_head *s, const void *buf,
+    size_t len, int bswap, struct dfs_error *err)
 {
 	if (len < HAMMER2_DIRENT_HEAD_SIZE)
-		return (dfs_fail(err, "hammer2_dirent_head", NULL, 0, DFS_ESHORT));
+		return (dfs_fail(err, "hammer2_dirent_head", NULL, 0,
+		    DFS_ESHORT));
 	memcpy(s, buf, HAMMER2_DIRENT_HEAD_SIZE);
 	if (bswap)
 		hammer2_dirent_head_swap((uint8_t *)s, buf);
@@ -214,17 +231,20 @@ hammer2_dirent_head_decode(struct hammer2_dirent_head *s, const void *buf, size_
 }
 
 /*
- * Validate s and encode it into buf (len bytes) in the host's byte order, or swapped if bswap is set.
+ * Validate s and encode it into buf (len bytes) in the host's byte order, or
+ * swapped if bswap is set.
  */
 int
-hammer2_dirent_head_encode(const struct hammer2_dirent_head *s, void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_dirent_head_encode(const struct hammer2_dirent_head *s, void *buf,
+    size_t len, int bswap, struct dfs_error *err)
 {
 	int error;
 
 	if ((error = hammer2_dirent_head_check(s, err)) != 0)
 		return (error);
 	if (len < HAMMER2_DIRENT_HEAD_SIZE)
-		return (dfs_fail(err, "hammer2_dirent_head", NULL, 0, DFS_ESHORT));
+		return (dfs_fail(err, "hammer2_dirent_head", NULL, 0,
+		    DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_DIRENT_HEAD_SIZE);
 	if (bswap)
 		hammer2_dirent_head_swap(buf, (const uint8_t *)s);
@@ -235,12 +255,14 @@ hammer2_dirent_head_encode(const struct hammer2_dirent_head *s, void *buf, size_
  * Print s, a field a line, indented by indent columns.
  */
 void
-hammer2_dirent_head_print(const struct hammer2_dirent_head *s, int indent, dfs_print_fn *pr, void *arg)
+hammer2_dirent_head_print(const struct hammer2_dirent_head *s, int indent,
+    dfs_print_fn *pr, void *arg)
 {
 	pr(arg, "%*sinum: %ju\n", indent, "", (uintmax_t)s->inum);
 	pr(arg, "%*snamlen: %ju\n", indent, "", (uintmax_t)s->namlen);
 	pr(arg, "%*stype: %ju (%s)\n", indent, "", (uintmax_t)s->type,
-	    hammer2_obj_type_name(s->type) != NULL ? hammer2_obj_type_name(s->type) : "?");
+	    hammer2_obj_type_name(s->type) != NULL ?
+	    hammer2_obj_type_name(s->type) : "?");
 	dfs_print_bytes(pr, arg, indent, "unused0B", &s->unused0B,
 	    sizeof(s->unused0B), 0);
 	dfs_print_bytes(pr, arg, indent, "unused0C", &s->unused0C,
@@ -248,25 +270,29 @@ hammer2_dirent_head_print(const struct hammer2_dirent_head *s, int indent, dfs_p
 }
 
 /*
- * Store at d, swapped, every field of the hammer2_blockref_stats at p whose order is not
- * the host's (the caller tests bswap); d holds a copy of p.
+ * Store at d, swapped, every field of the hammer2_blockref_stats at p whose
+ * order is not the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
 hammer2_blockref_stats_swap(uint8_t *d, const uint8_t *p)
 {
-	dfs_swapto64(d + offsetof(struct hammer2_blockref_stats, data_count), p + offsetof(struct hammer2_blockref_stats, data_count));
-	dfs_swapto64(d + offsetof(struct hammer2_blockref_stats, inode_count), p + offsetof(struct hammer2_blockref_stats, inode_count));
+	dfs_swapto64(d + offsetof(struct hammer2_blockref_stats, data_count),
+	    p + offsetof(struct hammer2_blockref_stats, data_count));
+	dfs_swapto64(d + offsetof(struct hammer2_blockref_stats, inode_count),
+	    p + offsetof(struct hammer2_blockref_stats, inode_count));
 }
 
 /*
- * Decode the hammer2_blockref_stats at buf (len bytes) into s, in host order, and
- * validate it.
+ * Decode the hammer2_blockref_stats at buf (len bytes) into s, in host order,
+ * and validate it.
  */
 int
-hammer2_blockref_stats_decode(struct hammer2_blockref_stats *s, const void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_blockref_stats_decode(struct hammer2_blockref_stats *s, const void *buf,
+    size_t len, int bswap, struct dfs_error *err)
 {
 	if (len < HAMMER2_BLOCKREF_STATS_SIZE)
-		return (dfs_fail(err, "hammer2_blockref_stats", NULL, 0, DFS_ESHORT));
+		return (dfs_fail(err, "hammer2_blockref_stats", NULL, 0,
+		    DFS_ESHORT));
 	memcpy(s, buf, HAMMER2_BLOCKREF_STATS_SIZE);
 	if (bswap)
 		hammer2_blockref_stats_swap((uint8_t *)s, buf);
@@ -274,13 +300,16 @@ hammer2_blockref_stats_decode(struct hammer2_blockref_stats *s, const void *buf,
 }
 
 /*
- * Validate s and encode it into buf (len bytes) in the host's byte order, or swapped if bswap is set.
+ * Validate s and encode it into buf (len bytes) in the host's byte order, or
+ * swapped if bswap is set.
  */
 int
-hammer2_blockref_stats_encode(const struct hammer2_blockref_stats *s, void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_blockref_stats_encode(const struct hammer2_blockref_stats *s, void *buf,
+    size_t len, int bswap, struct dfs_error *err)
 {
 	if (len < HAMMER2_BLOCKREF_STATS_SIZE)
-		return (dfs_fail(err, "hammer2_blockref_stats", NULL, 0, DFS_ESHORT));
+		return (dfs_fail(err, "hammer2_blockref_stats", NULL, 0,
+		    DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_BLOCKREF_STATS_SIZE);
 	if (bswap)
 		hammer2_blockref_stats_swap(buf, (const uint8_t *)s);
@@ -291,20 +320,22 @@ hammer2_blockref_stats_encode(const struct hammer2_blockref_stats *s, void *buf,
  * Print s, a field a line, indented by indent columns.
  */
 void
-hammer2_blockref_stats_print(const struct hammer2_blockref_stats *s, int indent, dfs_print_fn *pr, void *arg)
+hammer2_blockref_stats_print(const struct hammer2_blockref_stats *s, int indent,
+    dfs_print_fn *pr, void *arg)
 {
 	pr(arg, "%*sdata_count: %ju\n", indent, "", (uintmax_t)s->data_count);
 	pr(arg, "%*sinode_count: %ju\n", indent, "", (uintmax_t)s->inode_count);
 }
 
 /*
- * Store at d, swapped, every field of the hammer2_check_iscsi at p whose order is not
- * the host's (the caller tests bswap); d holds a copy of p.
+ * Store at d, swapped, every field of the hammer2_check_iscsi at p whose order
+ * is not the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
 hammer2_check_iscsi_swap(uint8_t *d, const uint8_t *p)
 {
-	dfs_swapto32(d + offsetof(struct hammer2_check_iscsi, value), p + offsetof(struct hammer2_check_iscsi, value));
+	dfs_swapto32(d + offsetof(struct hammer2_check_iscsi, value),
+	    p + offsetof(struct hammer2_check_iscsi, value));
 }
 
 /*
@@ -312,10 +343,12 @@ hammer2_check_iscsi_swap(uint8_t *d, const uint8_t *p)
  * validate it.
  */
 int
-hammer2_check_iscsi_decode(struct hammer2_check_iscsi *s, const void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_check_iscsi_decode(struct hammer2_check_iscsi *s, const void *buf,
+    size_t len, int bswap, struct dfs_error *err)
 {
 	if (len < HAMMER2_CHECK_ISCSI_SIZE)
-		return (dfs_fail(err, "hammer2_check_iscsi", NULL, 0, DFS_ESHORT));
+		return (dfs_fail(err, "hammer2_check_iscsi", NULL, 0,
+		    DFS_ESHORT));
 	memcpy(s, buf, HAMMER2_CHECK_ISCSI_SIZE);
 	if (bswap)
 		hammer2_check_iscsi_swap((uint8_t *)s, buf);
@@ -323,13 +356,16 @@ hammer2_check_iscsi_decode(struct hammer2_check_iscsi *s, const void *buf, size_
 }
 
 /*
- * Validate s and encode it into buf (len bytes) in the host's byte order, or swapped if bswap is set.
+ * Validate s and encode it into buf (len bytes) in the host's byte order, or
+ * swapped if bswap is set.
  */
 int
-hammer2_check_iscsi_encode(const struct hammer2_check_iscsi *s, void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_check_iscsi_encode(const struct hammer2_check_iscsi *s, void *buf,
+    size_t len, int bswap, struct dfs_error *err)
 {
 	if (len < HAMMER2_CHECK_ISCSI_SIZE)
-		return (dfs_fail(err, "hammer2_check_iscsi", NULL, 0, DFS_ESHORT));
+		return (dfs_fail(err, "hammer2_check_iscsi", NULL, 0,
+		    DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_CHECK_ISCSI_SIZE);
 	if (bswap)
 		hammer2_check_iscsi_swap(buf, (const uint8_t *)s);
@@ -340,7 +376,8 @@ hammer2_check_iscsi_encode(const struct hammer2_check_iscsi *s, void *buf, size_
  * Print s, a field a line, indented by indent columns.
  */
 void
-hammer2_check_iscsi_print(const struct hammer2_check_iscsi *s, int indent, dfs_print_fn *pr, void *arg)
+hammer2_check_iscsi_print(const struct hammer2_check_iscsi *s, int indent,
+    dfs_print_fn *pr, void *arg)
 {
 	pr(arg, "%*svalue: %ju\n", indent, "", (uintmax_t)s->value);
 	dfs_print_bytes(pr, arg, indent, "reserved", &s->reserved,
@@ -348,13 +385,14 @@ hammer2_check_iscsi_print(const struct hammer2_check_iscsi *s, int indent, dfs_p
 }
 
 /*
- * Store at d, swapped, every field of the hammer2_check_xxhash at p whose order is not
- * the host's (the caller tests bswap); d holds a copy of p.
+ * Store at d, swapped, every field of the hammer2_check_xxhash at p whose order
+ * is not the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
 hammer2_check_xxhash_swap(uint8_t *d, const uint8_t *p)
 {
-	dfs_swapto64(d + offsetof(struct hammer2_check_xxhash, value), p + offsetof(struct hammer2_check_xxhash, value));
+	dfs_swapto64(d + offsetof(struct hammer2_check_xxhash, value),
+	    p + offsetof(struct hammer2_check_xxhash, value));
 }
 
 /*
@@ -362,10 +400,12 @@ hammer2_check_xxhash_swap(uint8_t *d, const uint8_t *p)
  * validate it.
  */
 int
-hammer2_check_xxhash_decode(struct hammer2_check_xxhash *s, const void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_check_xxhash_decode(struct hammer2_check_xxhash *s, const void *buf,
+    size_t len, int bswap, struct dfs_error *err)
 {
 	if (len < HAMMER2_CHECK_XXHASH_SIZE)
-		return (dfs_fail(err, "hammer2_check_xxhash", NULL, 0, DFS_ESHORT));
+		return (dfs_fail(err, "hammer2_check_xxhash", NULL, 0,
+		    DFS_ESHORT));
 	memcpy(s, buf, HAMMER2_CHECK_XXHASH_SIZE);
 	if (bswap)
 		hammer2_check_xxhash_swap((uint8_t *)s, buf);
@@ -373,13 +413,16 @@ hammer2_check_xxhash_decode(struct hammer2_check_xxhash *s, const void *buf, siz
 }
 
 /*
- * Validate s and encode it into buf (len bytes) in the host's byte order, or swapped if bswap is set.
+ * Validate s and encode it into buf (len bytes) in the host's byte order, or
+ * swapped if bswap is set.
  */
 int
-hammer2_check_xxhash_encode(const struct hammer2_check_xxhash *s, void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_check_xxhash_encode(const struct hammer2_check_xxhash *s, void *buf,
+    size_t len, int bswap, struct dfs_error *err)
 {
 	if (len < HAMMER2_CHECK_XXHASH_SIZE)
-		return (dfs_fail(err, "hammer2_check_xxhash", NULL, 0, DFS_ESHORT));
+		return (dfs_fail(err, "hammer2_check_xxhash", NULL, 0,
+		    DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_CHECK_XXHASH_SIZE);
 	if (bswap)
 		hammer2_check_xxhash_swap(buf, (const uint8_t *)s);
@@ -390,7 +433,8 @@ hammer2_check_xxhash_encode(const struct hammer2_check_xxhash *s, void *buf, siz
  * Print s, a field a line, indented by indent columns.
  */
 void
-hammer2_check_xxhash_print(const struct hammer2_check_xxhash *s, int indent, dfs_print_fn *pr, void *arg)
+hammer2_check_xxhash_print(const struct hammer2_check_xxhash *s, int indent,
+    dfs_print_fn *pr, void *arg)
 {
 	pr(arg, "%*svalue: %ju\n", indent, "", (uintmax_t)s->value);
 	dfs_print_bytes(pr, arg, indent, "reserved", &s->reserved,
@@ -402,10 +446,12 @@ hammer2_check_xxhash_print(const struct hammer2_check_xxhash *s, int indent, dfs
  * validate it.
  */
 int
-hammer2_check_sha192_decode(struct hammer2_check_sha192 *s, const void *buf, size_t len, struct dfs_error *err)
+hammer2_check_sha192_decode(struct hammer2_check_sha192 *s, const void *buf,
+    size_t len, struct dfs_error *err)
 {
 	if (len < HAMMER2_CHECK_SHA192_SIZE)
-		return (dfs_fail(err, "hammer2_check_sha192", NULL, 0, DFS_ESHORT));
+		return (dfs_fail(err, "hammer2_check_sha192", NULL, 0,
+		    DFS_ESHORT));
 	memcpy(s, buf, HAMMER2_CHECK_SHA192_SIZE);
 	return (0);
 }
@@ -414,10 +460,12 @@ hammer2_check_sha192_decode(struct hammer2_check_sha192 *s, const void *buf, siz
  * Validate s and encode it into buf (len bytes).
  */
 int
-hammer2_check_sha192_encode(const struct hammer2_check_sha192 *s, void *buf, size_t len, struct dfs_error *err)
+hammer2_check_sha192_encode(const struct hammer2_check_sha192 *s, void *buf,
+    size_t len, struct dfs_error *err)
 {
 	if (len < HAMMER2_CHECK_SHA192_SIZE)
-		return (dfs_fail(err, "hammer2_check_sha192", NULL, 0, DFS_ESHORT));
+		return (dfs_fail(err, "hammer2_check_sha192", NULL, 0,
+		    DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_CHECK_SHA192_SIZE);
 	return (0);
 }
@@ -426,7 +474,8 @@ hammer2_check_sha192_encode(const struct hammer2_check_sha192 *s, void *buf, siz
  * Print s, a field a line, indented by indent columns.
  */
 void
-hammer2_check_sha192_print(const struct hammer2_check_sha192 *s, int indent, dfs_print_fn *pr, void *arg)
+hammer2_check_sha192_print(const struct hammer2_check_sha192 *s, int indent,
+    dfs_print_fn *pr, void *arg)
 {
 	dfs_print_bytes(pr, arg, indent, "data", &s->data,
 	    sizeof(s->data), 0);
@@ -435,26 +484,31 @@ hammer2_check_sha192_print(const struct hammer2_check_sha192 *s, int indent, dfs
 }
 
 /*
- * Store at d, swapped, every field of the hammer2_check_freemap at p whose order is not
- * the host's (the caller tests bswap); d holds a copy of p.
+ * Store at d, swapped, every field of the hammer2_check_freemap at p whose
+ * order is not the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
 hammer2_check_freemap_swap(uint8_t *d, const uint8_t *p)
 {
-	dfs_swapto32(d + offsetof(struct hammer2_check_freemap, icrc32), p + offsetof(struct hammer2_check_freemap, icrc32));
-	dfs_swapto32(d + offsetof(struct hammer2_check_freemap, bigmask), p + offsetof(struct hammer2_check_freemap, bigmask));
-	dfs_swapto64(d + offsetof(struct hammer2_check_freemap, avail), p + offsetof(struct hammer2_check_freemap, avail));
+	dfs_swapto32(d + offsetof(struct hammer2_check_freemap, icrc32),
+	    p + offsetof(struct hammer2_check_freemap, icrc32));
+	dfs_swapto32(d + offsetof(struct hammer2_check_freemap, bigmask),
+	    p + offsetof(struct hammer2_check_freemap, bigmask));
+	dfs_swapto64(d + offsetof(struct hammer2_check_freemap, avail),
+	    p + offsetof(struct hammer2_check_freemap, avail));
 }
 
 /*
- * Decode the hammer2_check_freemap at buf (len bytes) into s, in host order, and
- * validate it.
+ * Decode the hammer2_check_freemap at buf (len bytes) into s, in host order,
+ * and validate it.
  */
 int
-hammer2_check_freemap_decode(struct hammer2_check_freemap *s, const void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_check_freemap_decode(struct hammer2_check_freemap *s, const void *buf,
+    size_t len, int bswap, struct dfs_error *err)
 {
 	if (len < HAMMER2_CHECK_FREEMAP_SIZE)
-		return (dfs_fail(err, "hammer2_check_freemap", NULL, 0, DFS_ESHORT));
+		return (dfs_fail(err, "hammer2_check_freemap", NULL, 0,
+		    DFS_ESHORT));
 	memcpy(s, buf, HAMMER2_CHECK_FREEMAP_SIZE);
 	if (bswap)
 		hammer2_check_freemap_swap((uint8_t *)s, buf);
@@ -462,13 +516,16 @@ hammer2_check_freemap_decode(struct hammer2_check_freemap *s, const void *buf, s
 }
 
 /*
- * Validate s and encode it into buf (len bytes) in the host's byte order, or swapped if bswap is set.
+ * Validate s and encode it into buf (len bytes) in the host's byte order, or
+ * swapped if bswap is set.
  */
 int
-hammer2_check_freemap_encode(const struct hammer2_check_freemap *s, void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_check_freemap_encode(const struct hammer2_check_freemap *s, void *buf,
+    size_t len, int bswap, struct dfs_error *err)
 {
 	if (len < HAMMER2_CHECK_FREEMAP_SIZE)
-		return (dfs_fail(err, "hammer2_check_freemap", NULL, 0, DFS_ESHORT));
+		return (dfs_fail(err, "hammer2_check_freemap", NULL, 0,
+		    DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_CHECK_FREEMAP_SIZE);
 	if (bswap)
 		hammer2_check_freemap_swap(buf, (const uint8_t *)s);
@@ -479,7 +536,8 @@ hammer2_check_freemap_encode(const struct hammer2_check_freemap *s, void *buf, s
  * Print s, a field a line, indented by indent columns.
  */
 void
-hammer2_check_freemap_print(const struct hammer2_check_freemap *s, int indent, dfs_print_fn *pr, void *arg)
+hammer2_check_freemap_print(const struct hammer2_check_freemap *s, int indent,
+    dfs_print_fn *pr, void *arg)
 {
 	pr(arg, "%*sicrc32: %ju\n", indent, "", (uintmax_t)s->icrc32);
 	pr(arg, "%*sbigmask: %#jx\n", indent, "", (uintmax_t)s->bigmask);
@@ -489,37 +547,57 @@ hammer2_check_freemap_print(const struct hammer2_check_freemap *s, int indent, d
 }
 
 /*
- * Store at d, swapped, every field of the hammer2_blockref at p whose order is not
- * the host's (the caller tests bswap); d holds a copy of p, and s is the structure in host order, for the union selectors.
+ * Store at d, swapped, every field of the hammer2_blockref at p whose order is
+ * not the host's (the caller tests bswap); d holds a copy of p, and s is the
+ * structure in host order, for the union selectors.
  */
 static void
-hammer2_blockref_swap(uint8_t *d, const uint8_t *p, const struct hammer2_blockref *s)
+hammer2_blockref_swap(uint8_t *d, const uint8_t *p,
+    const struct hammer2_blockref *s)
 {
-	dfs_swapto16(d + offsetof(struct hammer2_blockref, leaf_count), p + offsetof(struct hammer2_blockref, leaf_count));
-	dfs_swapto64(d + offsetof(struct hammer2_blockref, key), p + offsetof(struct hammer2_blockref, key));
-	dfs_swapto64(d + offsetof(struct hammer2_blockref, mirror_tid), p + offsetof(struct hammer2_blockref, mirror_tid));
-	dfs_swapto64(d + offsetof(struct hammer2_blockref, modify_tid), p + offsetof(struct hammer2_blockref, modify_tid));
-	dfs_swapto64(d + offsetof(struct hammer2_blockref, data_off), p + offsetof(struct hammer2_blockref, data_off));
-	dfs_swapto64(d + offsetof(struct hammer2_blockref, update_tid), p + offsetof(struct hammer2_blockref, update_tid));
-	switch ((s->type == HAMMER2_BREF_TYPE_DIRENT) ? 1 : (((s->type == HAMMER2_BREF_TYPE_INODE) || (s->type == HAMMER2_BREF_TYPE_INDIRECT)) ? 2 : 0)) {
+	dfs_swapto16(d + offsetof(struct hammer2_blockref, leaf_count),
+	    p + offsetof(struct hammer2_blockref, leaf_count));
+	dfs_swapto64(d + offsetof(struct hammer2_blockref, key),
+	    p + offsetof(struct hammer2_blockref, key));
+	dfs_swapto64(d + offsetof(struct hammer2_blockref, mirror_tid),
+	    p + offsetof(struct hammer2_blockref, mirror_tid));
+	dfs_swapto64(d + offsetof(struct hammer2_blockref, modify_tid),
+	    p + offsetof(struct hammer2_blockref, modify_tid));
+	dfs_swapto64(d + offsetof(struct hammer2_blockref, data_off),
+	    p + offsetof(struct hammer2_blockref, data_off));
+	dfs_swapto64(d + offsetof(struct hammer2_blockref, update_tid),
+	    p + offsetof(struct hammer2_blockref, update_tid));
+	switch ((s->type == HAMMER2_BREF_TYPE_DIRENT) ? 1 :
+	    (((s->type == HAMMER2_BREF_TYPE_INODE) ||
+	    (s->type == HAMMER2_BREF_TYPE_INDIRECT)) ? 2 : 0)) {
 	case 1:
-		hammer2_dirent_head_swap(d + offsetof(struct hammer2_blockref, embed.dirent), p + offsetof(struct hammer2_blockref, embed.dirent));
+		hammer2_dirent_head_swap(d +
+		    offsetof(struct hammer2_blockref, embed.dirent),
+		    p + offsetof(struct hammer2_blockref, embed.dirent));
 		break;
 	case 2:
-		hammer2_blockref_stats_swap(d + offsetof(struct hammer2_blockref, embed.stats), p + offsetof(struct hammer2_blockref, embed.stats));
+		hammer2_blockref_stats_swap(d +
+		    offsetof(struct hammer2_blockref, embed.stats),
+		    p + offsetof(struct hammer2_blockref, embed.stats));
 		break;
 	default:
 		break;
 	}
 	switch (s->methods >> 4) {
 	case 2:
-		hammer2_check_iscsi_swap(d + offsetof(struct hammer2_blockref, check.iscsi32), p + offsetof(struct hammer2_blockref, check.iscsi32));
+		hammer2_check_iscsi_swap(d +
+		    offsetof(struct hammer2_blockref, check.iscsi32),
+		    p + offsetof(struct hammer2_blockref, check.iscsi32));
 		break;
 	case 3:
-		hammer2_check_xxhash_swap(d + offsetof(struct hammer2_blockref, check.xxhash64), p + offsetof(struct hammer2_blockref, check.xxhash64));
+		hammer2_check_xxhash_swap(d +
+		    offsetof(struct hammer2_blockref, check.xxhash64),
+		    p + offsetof(struct hammer2_blockref, check.xxhash64));
 		break;
 	case 5:
-		hammer2_check_freemap_swap(d + offsetof(struct hammer2_blockref, check.freemap), p + offsetof(struct hammer2_blockref, check.freemap));
+		hammer2_check_freemap_swap(d +
+		    offsetof(struct hammer2_blockref, check.freemap),
+		    p + offsetof(struct hammer2_blockref, check.freemap));
 		break;
 	default:
 		break;
@@ -537,14 +615,20 @@ hammer2_blockref_check(const struct hammer2_blockref *s, struct dfs_error *err)
 	int error;
 
 	if (!hammer2_bref_type_valid(s->type))
-		return (dfs_fail(err, "hammer2_blockref", "type", offsetof(struct hammer2_blockref, type), DFS_EENUM));
+		return (dfs_fail(err, "hammer2_blockref", "type",
+		    offsetof(struct hammer2_blockref, type), DFS_EENUM));
 	if (!hammer2_check_valid(HAMMER2_BLOCKREF_METHODS_CHECK(s->methods)))
-		return (dfs_fail(err, "hammer2_blockref", "methods", offsetof(struct hammer2_blockref, methods), DFS_EENUM));
+		return (dfs_fail(err, "hammer2_blockref", "methods",
+		    offsetof(struct hammer2_blockref, methods), DFS_EENUM));
 	if (s->keybits > 64)
-		return (dfs_fail(err, "hammer2_blockref", "keybits", offsetof(struct hammer2_blockref, keybits), DFS_ERANGE));
-	switch ((s->type == HAMMER2_BREF_TYPE_DIRENT) ? 1 : (((s->type == HAMMER2_BREF_TYPE_INODE) || (s->type == HAMMER2_BREF_TYPE_INDIRECT)) ? 2 : 0)) {
+		return (dfs_fail(err, "hammer2_blockref", "keybits",
+		    offsetof(struct hammer2_blockref, keybits), DFS_ERANGE));
+	switch ((s->type == HAMMER2_BREF_TYPE_DIRENT) ? 1 :
+	    (((s->type == HAMMER2_BREF_TYPE_INODE) ||
+	    (s->type == HAMMER2_BREF_TYPE_INDIRECT)) ? 2 : 0)) {
 	case 1:
-		if ((error = hammer2_dirent_head_check(&s->embed.dirent, err)) != 0)
+		if ((error = hammer2_dirent_head_check(&s->embed.dirent,
+		    err)) != 0)
 			return (error);
 		break;
 	default:
@@ -554,7 +638,8 @@ hammer2_blockref_check(const struct hammer2_blockref *s, struct dfs_error *err)
 }
 
 int
-hammer2_blockref_validate(const struct hammer2_blockref *s, struct dfs_error *err)
+hammer2_blockref_validate(const struct hammer2_blockref *s,
+    struct dfs_error *err)
 {
 	return (hammer2_blockref_check(s, err));
 }
@@ -564,7 +649,8 @@ hammer2_blockref_validate(const struct hammer2_blockref *s, struct dfs_error *er
  * validate it.
  */
 int
-hammer2_blockref_decode(struct hammer2_blockref *s, const void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_blockref_decode(struct hammer2_blockref *s, const void *buf, size_t len,
+    int bswap, struct dfs_error *err)
 {
 	if (len < HAMMER2_BLOCKREF_SIZE)
 		return (dfs_fail(err, "hammer2_blockref", NULL, 0, DFS_ESHORT));
@@ -575,10 +661,12 @@ hammer2_blockref_decode(struct hammer2_blockref *s, const void *buf, size_t len,
 }
 
 /*
- * Validate s and encode it into buf (len bytes) in the host's byte order, or swapped if bswap is set.
+ * Validate s and encode it into buf (len bytes) in the host's byte order, or
+ * swapped if bswap is set.
  */
 int
-hammer2_blockref_encode(const struct hammer2_blockref *s, void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_blockref_encode(const struct hammer2_blockref *s, void *buf, size_t len,
+    int bswap, struct dfs_error *err)
 {
 	int error;
 
@@ -596,10 +684,12 @@ hammer2_blockref_encode(const struct hammer2_blockref *s, void *buf, size_t len,
  * Print s, a field a line, indented by indent columns.
  */
 void
-hammer2_blockref_print(const struct hammer2_blockref *s, int indent, dfs_print_fn *pr, void *arg)
+hammer2_blockref_print(const struct hammer2_blockref *s, int indent,
+    dfs_print_fn *pr, void *arg)
 {
 	pr(arg, "%*stype: %ju (%s)\n", indent, "", (uintmax_t)s->type,
-	    hammer2_bref_type_name(s->type) != NULL ? hammer2_bref_type_name(s->type) : "?");
+	    hammer2_bref_type_name(s->type) != NULL ?
+	    hammer2_bref_type_name(s->type) : "?");
 	pr(arg, "%*smethods: %#jx\n", indent, "", (uintmax_t)s->methods);
 	pr(arg, "%*scopyid: %ju\n", indent, "", (uintmax_t)s->copyid);
 	pr(arg, "%*skeybits: %ju\n", indent, "", (uintmax_t)s->keybits);
@@ -613,14 +703,18 @@ hammer2_blockref_print(const struct hammer2_blockref *s, int indent, dfs_print_f
 	pr(arg, "%*smodify_tid: %ju\n", indent, "", (uintmax_t)s->modify_tid);
 	pr(arg, "%*sdata_off: %#jx\n", indent, "", (uintmax_t)s->data_off);
 	pr(arg, "%*supdate_tid: %ju\n", indent, "", (uintmax_t)s->update_tid);
-	switch ((s->type == HAMMER2_BREF_TYPE_DIRENT) ? 1 : (((s->type == HAMMER2_BREF_TYPE_INODE) || (s->type == HAMMER2_BREF_TYPE_INDIRECT)) ? 2 : 0)) {
+	switch ((s->type == HAMMER2_BREF_TYPE_DIRENT) ? 1 :
+	    (((s->type == HAMMER2_BREF_TYPE_INODE) ||
+	    (s->type == HAMMER2_BREF_TYPE_INDIRECT)) ? 2 : 0)) {
 	case 1:
 		pr(arg, "%*sembed.dirent:\n", indent, "");
-		hammer2_dirent_head_print(&s->embed.dirent, indent + 4, pr, arg);
+		hammer2_dirent_head_print(&s->embed.dirent, indent + 4, pr,
+		    arg);
 		break;
 	case 2:
 		pr(arg, "%*sembed.stats:\n", indent, "");
-		hammer2_blockref_stats_print(&s->embed.stats, indent + 4, pr, arg);
+		hammer2_blockref_stats_print(&s->embed.stats, indent + 4, pr,
+		    arg);
 		break;
 	default:
 		dfs_print_bytes(pr, arg, indent, "embed", &s->embed,
@@ -630,19 +724,23 @@ hammer2_blockref_print(const struct hammer2_blockref *s, int indent, dfs_print_f
 	switch (s->methods >> 4) {
 	case 2:
 		pr(arg, "%*scheck.iscsi32:\n", indent, "");
-		hammer2_check_iscsi_print(&s->check.iscsi32, indent + 4, pr, arg);
+		hammer2_check_iscsi_print(&s->check.iscsi32, indent + 4, pr,
+		    arg);
 		break;
 	case 3:
 		pr(arg, "%*scheck.xxhash64:\n", indent, "");
-		hammer2_check_xxhash_print(&s->check.xxhash64, indent + 4, pr, arg);
+		hammer2_check_xxhash_print(&s->check.xxhash64, indent + 4, pr,
+		    arg);
 		break;
 	case 4:
 		pr(arg, "%*scheck.sha192:\n", indent, "");
-		hammer2_check_sha192_print(&s->check.sha192, indent + 4, pr, arg);
+		hammer2_check_sha192_print(&s->check.sha192, indent + 4, pr,
+		    arg);
 		break;
 	case 5:
 		pr(arg, "%*scheck.freemap:\n", indent, "");
-		hammer2_check_freemap_print(&s->check.freemap, indent + 4, pr, arg);
+		hammer2_check_freemap_print(&s->check.freemap, indent + 4, pr,
+		    arg);
 		break;
 	default:
 		dfs_print_bytes(pr, arg, indent, "check", &s->check,
@@ -652,17 +750,21 @@ hammer2_blockref_print(const struct hammer2_blockref *s, int indent, dfs_print_f
 }
 
 /*
- * Store at d, swapped, every field of the hammer2_blockset at p whose order is not
- * the host's (the caller tests bswap); d holds a copy of p, and s is the structure in host order, for the union selectors.
+ * Store at d, swapped, every field of the hammer2_blockset at p whose order is
+ * not the host's (the caller tests bswap); d holds a copy of p, and s is the
+ * structure in host order, for the union selectors.
  */
 static void
-hammer2_blockset_swap(uint8_t *d, const uint8_t *p, const struct hammer2_blockset *s)
+hammer2_blockset_swap(uint8_t *d, const uint8_t *p,
+    const struct hammer2_blockset *s)
 {
 	size_t i;
 
 	for (i = 0; i < 4; i++)
-		hammer2_blockref_swap(d + offsetof(struct hammer2_blockset, blockref) +
-		    i * sizeof(struct hammer2_blockref), p + offsetof(struct hammer2_blockset, blockref) +
+		hammer2_blockref_swap(d +
+		    offsetof(struct hammer2_blockset, blockref) +
+		    i * sizeof(struct hammer2_blockref),
+		    p + offsetof(struct hammer2_blockset, blockref) +
 		    i * sizeof(struct hammer2_blockref),
 		    (const struct hammer2_blockref *)(const void *)&s->blockref + i);
 }
@@ -678,7 +780,8 @@ hammer2_blockset_check(const struct hammer2_blockset *s, struct dfs_error *err)
 	size_t i;
 	int error;
 
-	for (i = 0; i < sizeof(s->blockref) / sizeof(struct hammer2_blockref); i++)
+	for (i = 0; i < sizeof(s->blockref) / sizeof(struct hammer2_blockref);
+	    i++)
 		if ((error = hammer2_blockref_check(
 		    (const struct hammer2_blockref *)(const void *)&s->blockref + i, err)) != 0)
 			return (error);
@@ -686,7 +789,8 @@ hammer2_blockset_check(const struct hammer2_blockset *s, struct dfs_error *err)
 }
 
 int
-hammer2_blockset_validate(const struct hammer2_blockset *s, struct dfs_error *err)
+hammer2_blockset_validate(const struct hammer2_blockset *s,
+    struct dfs_error *err)
 {
 	return (hammer2_blockset_check(s, err));
 }
@@ -696,7 +800,8 @@ hammer2_blockset_validate(const struct hammer2_blockset *s, struct dfs_error *er
  * validate it.
  */
 int
-hammer2_blockset_decode(struct hammer2_blockset *s, const void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_blockset_decode(struct hammer2_blockset *s, const void *buf, size_t len,
+    int bswap, struct dfs_error *err)
 {
 	if (len < HAMMER2_BLOCKSET_SIZE)
 		return (dfs_fail(err, "hammer2_blockset", NULL, 0, DFS_ESHORT));
@@ -707,10 +812,12 @@ hammer2_blockset_decode(struct hammer2_blockset *s, const void *buf, size_t len,
 }
 
 /*
- * Validate s and encode it into buf (len bytes) in the host's byte order, or swapped if bswap is set.
+ * Validate s and encode it into buf (len bytes) in the host's byte order, or
+ * swapped if bswap is set.
  */
 int
-hammer2_blockset_encode(const struct hammer2_blockset *s, void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_blockset_encode(const struct hammer2_blockset *s, void *buf, size_t len,
+    int bswap, struct dfs_error *err)
 {
 	int error;
 
@@ -728,11 +835,13 @@ hammer2_blockset_encode(const struct hammer2_blockset *s, void *buf, size_t len,
  * Print s, a field a line, indented by indent columns.
  */
 void
-hammer2_blockset_print(const struct hammer2_blockset *s, int indent, dfs_print_fn *pr, void *arg)
+hammer2_blockset_print(const struct hammer2_blockset *s, int indent,
+    dfs_print_fn *pr, void *arg)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(s->blockref) / sizeof(struct hammer2_blockref); i++) {
+	for (i = 0; i < sizeof(s->blockref) / sizeof(struct hammer2_blockref);
+	    i++) {
 		pr(arg, "%*sblockref[%zu]:\n", indent, "", i);
 		hammer2_blockref_print((const struct hammer2_blockref *)(const void *)&s->blockref + i,
 		    indent + 4, pr, arg);
@@ -740,19 +849,23 @@ hammer2_blockset_print(const struct hammer2_blockset *s, int indent, dfs_print_f
 }
 
 /*
- * Store at d, swapped, every field of the hammer2_bmap_data at p whose order is not
- * the host's (the caller tests bswap); d holds a copy of p.
+ * Store at d, swapped, every field of the hammer2_bmap_data at p whose order is
+ * not the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
 hammer2_bmap_data_swap(uint8_t *d, const uint8_t *p)
 {
 	size_t i;
 
-	dfs_swapto32(d + offsetof(struct hammer2_bmap_data, linear), p + offsetof(struct hammer2_bmap_data, linear));
-	dfs_swapto16(d + offsetof(struct hammer2_bmap_data, class), p + offsetof(struct hammer2_bmap_data, class));
-	dfs_swapto32(d + offsetof(struct hammer2_bmap_data, avail), p + offsetof(struct hammer2_bmap_data, avail));
+	dfs_swapto32(d + offsetof(struct hammer2_bmap_data, linear),
+	    p + offsetof(struct hammer2_bmap_data, linear));
+	dfs_swapto16(d + offsetof(struct hammer2_bmap_data, class),
+	    p + offsetof(struct hammer2_bmap_data, class));
+	dfs_swapto32(d + offsetof(struct hammer2_bmap_data, avail),
+	    p + offsetof(struct hammer2_bmap_data, avail));
 	for (i = 0; i < 8; i++)
-		dfs_swapto64(d + offsetof(struct hammer2_bmap_data, bitmapq) + i * 8,
+		dfs_swapto64(d + offsetof(struct hammer2_bmap_data, bitmapq) +
+		    i * 8,
 		    p + offsetof(struct hammer2_bmap_data, bitmapq) + i * 8);
 }
 
@@ -761,10 +874,12 @@ hammer2_bmap_data_swap(uint8_t *d, const uint8_t *p)
  * validate it.
  */
 int
-hammer2_bmap_data_decode(struct hammer2_bmap_data *s, const void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_bmap_data_decode(struct hammer2_bmap_data *s, const void *buf,
+    size_t len, int bswap, struct dfs_error *err)
 {
 	if (len < HAMMER2_BMAP_DATA_SIZE)
-		return (dfs_fail(err, "hammer2_bmap_data", NULL, 0, DFS_ESHORT));
+		return (dfs_fail(err, "hammer2_bmap_data", NULL, 0,
+		    DFS_ESHORT));
 	memcpy(s, buf, HAMMER2_BMAP_DATA_SIZE);
 	if (bswap)
 		hammer2_bmap_data_swap((uint8_t *)s, buf);
@@ -772,13 +887,16 @@ hammer2_bmap_data_decode(struct hammer2_bmap_data *s, const void *buf, size_t le
 }
 
 /*
- * Validate s and encode it into buf (len bytes) in the host's byte order, or swapped if bswap is set.
+ * Validate s and encode it into buf (len bytes) in the host's byte order, or
+ * swapped if bswap is set.
  */
 int
-hammer2_bmap_data_encode(const struct hammer2_bmap_data *s, void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_bmap_data_encode(const struct hammer2_bmap_data *s, void *buf,
+    size_t len, int bswap, struct dfs_error *err)
 {
 	if (len < HAMMER2_BMAP_DATA_SIZE)
-		return (dfs_fail(err, "hammer2_bmap_data", NULL, 0, DFS_ESHORT));
+		return (dfs_fail(err, "hammer2_bmap_data", NULL, 0,
+		    DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_BMAP_DATA_SIZE);
 	if (bswap)
 		hammer2_bmap_data_swap(buf, (const uint8_t *)s);
@@ -789,7 +907,8 @@ hammer2_bmap_data_encode(const struct hammer2_bmap_data *s, void *buf, size_t le
  * Print s, a field a line, indented by indent columns.
  */
 void
-hammer2_bmap_data_print(const struct hammer2_bmap_data *s, int indent, dfs_print_fn *pr, void *arg)
+hammer2_bmap_data_print(const struct hammer2_bmap_data *s, int indent,
+    dfs_print_fn *pr, void *arg)
 {
 	size_t i;
 
@@ -814,19 +933,22 @@ hammer2_bmap_data_print(const struct hammer2_bmap_data *s, int indent, dfs_print
 	    sizeof(s->reserved20), 0);
 	pr(arg, "%*sbitmapq:", indent, "");
 	for (i = 0; i < sizeof(s->bitmapq) / sizeof(uint64_t); i++)
-		pr(arg, " %#jx", (uintmax_t)((const uint64_t *)(const void *)&s->bitmapq)[i]);
+		pr(arg, " %#jx",
+		    (uintmax_t)((const uint64_t *)(const void *)&s->bitmapq)[i]);
 	pr(arg, "\n");
 }
 
 /*
- * Store at d, swapped, every field of the hammer2_volconf at p whose order is not
- * the host's (the caller tests bswap); d holds a copy of p.
+ * Store at d, swapped, every field of the hammer2_volconf at p whose order is
+ * not the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
 hammer2_volconf_swap(uint8_t *d, const uint8_t *p)
 {
-	dfs_swapto16(d + offsetof(struct hammer2_volconf, flags), p + offsetof(struct hammer2_volconf, flags));
-	hammer2_uuid_swap(d + offsetof(struct hammer2_volconf, pfs_clid), p + offsetof(struct hammer2_volconf, pfs_clid));
+	dfs_swapto16(d + offsetof(struct hammer2_volconf, flags),
+	    p + offsetof(struct hammer2_volconf, flags));
+	hammer2_uuid_swap(d + offsetof(struct hammer2_volconf, pfs_clid),
+	    p + offsetof(struct hammer2_volconf, pfs_clid));
 }
 
 /*
@@ -834,7 +956,8 @@ hammer2_volconf_swap(uint8_t *d, const uint8_t *p)
  * validate it.
  */
 int
-hammer2_volconf_decode(struct hammer2_volconf *s, const void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_volconf_decode(struct hammer2_volconf *s, const void *buf, size_t len,
+    int bswap, struct dfs_error *err)
 {
 	if (len < HAMMER2_VOLCONF_SIZE)
 		return (dfs_fail(err, "hammer2_volconf", NULL, 0, DFS_ESHORT));
@@ -845,10 +968,12 @@ hammer2_volconf_decode(struct hammer2_volconf *s, const void *buf, size_t len, i
 }
 
 /*
- * Validate s and encode it into buf (len bytes) in the host's byte order, or swapped if bswap is set.
+ * Validate s and encode it into buf (len bytes) in the host's byte order, or
+ * swapped if bswap is set.
  */
 int
-hammer2_volconf_encode(const struct hammer2_volconf *s, void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_volconf_encode(const struct hammer2_volconf *s, void *buf, size_t len,
+    int bswap, struct dfs_error *err)
 {
 	if (len < HAMMER2_VOLCONF_SIZE)
 		return (dfs_fail(err, "hammer2_volconf", NULL, 0, DFS_ESHORT));
@@ -862,7 +987,8 @@ hammer2_volconf_encode(const struct hammer2_volconf *s, void *buf, size_t len, i
  * Print s, a field a line, indented by indent columns.
  */
 void
-hammer2_volconf_print(const struct hammer2_volconf *s, int indent, dfs_print_fn *pr, void *arg)
+hammer2_volconf_print(const struct hammer2_volconf *s, int indent,
+    dfs_print_fn *pr, void *arg)
 {
 	pr(arg, "%*scopyid: %ju\n", indent, "", (uintmax_t)s->copyid);
 	pr(arg, "%*sinprog: %ju\n", indent, "", (uintmax_t)s->inprog);
@@ -871,7 +997,8 @@ hammer2_volconf_print(const struct hammer2_volconf *s, int indent, dfs_print_fn 
 	pr(arg, "%*sflags: %#jx\n", indent, "", (uintmax_t)s->flags);
 	pr(arg, "%*serror: %ju\n", indent, "", (uintmax_t)s->error);
 	pr(arg, "%*spriority: %ju\n", indent, "", (uintmax_t)s->priority);
-	pr(arg, "%*sremote_pfs_type: %ju\n", indent, "", (uintmax_t)s->remote_pfs_type);
+	pr(arg, "%*sremote_pfs_type: %ju\n", indent, "",
+	    (uintmax_t)s->remote_pfs_type);
 	dfs_print_bytes(pr, arg, indent, "reserved08", &s->reserved08,
 	    sizeof(s->reserved08), 0);
 	pr(arg, "%*spfs_clid:\n", indent, "");
@@ -883,37 +1010,62 @@ hammer2_volconf_print(const struct hammer2_volconf *s, int indent, dfs_print_fn 
 }
 
 /*
- * Store at d, swapped, every field of the hammer2_inode_meta at p whose order is not
- * the host's (the caller tests bswap); d holds a copy of p.
+ * Store at d, swapped, every field of the hammer2_inode_meta at p whose order
+ * is not the host's (the caller tests bswap); d holds a copy of p.
  */
 static void
 hammer2_inode_meta_swap(uint8_t *d, const uint8_t *p)
 {
-	dfs_swapto16(d + offsetof(struct hammer2_inode_meta, version), p + offsetof(struct hammer2_inode_meta, version));
-	dfs_swapto32(d + offsetof(struct hammer2_inode_meta, uflags), p + offsetof(struct hammer2_inode_meta, uflags));
-	dfs_swapto32(d + offsetof(struct hammer2_inode_meta, rmajor), p + offsetof(struct hammer2_inode_meta, rmajor));
-	dfs_swapto32(d + offsetof(struct hammer2_inode_meta, rminor), p + offsetof(struct hammer2_inode_meta, rminor));
-	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, ctime), p + offsetof(struct hammer2_inode_meta, ctime));
-	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, mtime), p + offsetof(struct hammer2_inode_meta, mtime));
-	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, atime), p + offsetof(struct hammer2_inode_meta, atime));
-	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, btime), p + offsetof(struct hammer2_inode_meta, btime));
-	hammer2_uuid_swap(d + offsetof(struct hammer2_inode_meta, uid), p + offsetof(struct hammer2_inode_meta, uid));
-	hammer2_uuid_swap(d + offsetof(struct hammer2_inode_meta, gid), p + offsetof(struct hammer2_inode_meta, gid));
-	dfs_swapto16(d + offsetof(struct hammer2_inode_meta, cap_flags), p + offsetof(struct hammer2_inode_meta, cap_flags));
-	dfs_swapto32(d + offsetof(struct hammer2_inode_meta, mode), p + offsetof(struct hammer2_inode_meta, mode));
-	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, inum), p + offsetof(struct hammer2_inode_meta, inum));
-	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, size), p + offsetof(struct hammer2_inode_meta, size));
-	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, nlinks), p + offsetof(struct hammer2_inode_meta, nlinks));
-	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, iparent), p + offsetof(struct hammer2_inode_meta, iparent));
-	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, name_key), p + offsetof(struct hammer2_inode_meta, name_key));
-	dfs_swapto16(d + offsetof(struct hammer2_inode_meta, name_len), p + offsetof(struct hammer2_inode_meta, name_len));
-	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, pfs_inum), p + offsetof(struct hammer2_inode_meta, pfs_inum));
-	hammer2_uuid_swap(d + offsetof(struct hammer2_inode_meta, pfs_clid), p + offsetof(struct hammer2_inode_meta, pfs_clid));
-	hammer2_uuid_swap(d + offsetof(struct hammer2_inode_meta, pfs_fsid), p + offsetof(struct hammer2_inode_meta, pfs_fsid));
-	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, data_quota), p + offsetof(struct hammer2_inode_meta, data_quota));
-	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, inode_quota), p + offsetof(struct hammer2_inode_meta, inode_quota));
-	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, pfs_lsnap_tid), p + offsetof(struct hammer2_inode_meta, pfs_lsnap_tid));
-	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, decrypt_check), p + offsetof(struct hammer2_inode_meta, decrypt_check));
+	dfs_swapto16(d + offsetof(struct hammer2_inode_meta, version),
+	    p + offsetof(struct hammer2_inode_meta, version));
+	dfs_swapto32(d + offsetof(struct hammer2_inode_meta, uflags),
+	    p + offsetof(struct hammer2_inode_meta, uflags));
+	dfs_swapto32(d + offsetof(struct hammer2_inode_meta, rmajor),
+	    p + offsetof(struct hammer2_inode_meta, rmajor));
+	dfs_swapto32(d + offsetof(struct hammer2_inode_meta, rminor),
+	    p + offsetof(struct hammer2_inode_meta, rminor));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, ctime),
+	    p + offsetof(struct hammer2_inode_meta, ctime));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, mtime),
+	    p + offsetof(struct hammer2_inode_meta, mtime));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, atime),
+	    p + offsetof(struct hammer2_inode_meta, atime));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, btime),
+	    p + offsetof(struct hammer2_inode_meta, btime));
+	hammer2_uuid_swap(d + offsetof(struct hammer2_inode_meta, uid),
+	    p + offsetof(struct hammer2_inode_meta, uid));
+	hammer2_uuid_swap(d + offsetof(struct hammer2_inode_meta, gid),
+	    p + offsetof(struct hammer2_inode_meta, gid));
+	dfs_swapto16(d + offsetof(struct hammer2_inode_meta, cap_flags),
+	    p + offsetof(struct hammer2_inode_meta, cap_flags));
+	dfs_swapto32(d + offsetof(struct hammer2_inode_meta, mode),
+	    p + offsetof(struct hammer2_inode_meta, mode));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, inum),
+	    p + offsetof(struct hammer2_inode_meta, inum));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, size),
+	    p + offsetof(struct hammer2_inode_meta, size));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, nlinks),
+	    p + offsetof(struct hammer2_inode_meta, nlinks));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, iparent),
+	    p + offsetof(struct hammer2_inode_meta, iparent));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, name_key),
+	    p + offsetof(struct hammer2_inode_meta, name_key));
+	dfs_swapto16(d + offsetof(struct hammer2_inode_meta, name_len),
+	    p + offsetof(struct hammer2_inode_meta, name_len));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, pfs_inum),
+	    p + offsetof(struct hammer2_inode_meta, pfs_inum));
+	hammer2_uuid_swap(d + offsetof(struct hammer2_inode_meta, pfs_clid),
+	    p + offsetof(struct hammer2_inode_meta, pfs_clid));
+	hammer2_uuid_swap(d + offsetof(struct hammer2_inode_meta, pfs_fsid),
+	    p + offsetof(struct hammer2_inode_meta, pfs_fsid));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, data_quota),
+	    p + offsetof(struct hammer2_inode_meta, data_quota));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, inode_quota),
+	    p + offsetof(struct hammer2_inode_meta, inode_quota));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, pfs_lsnap_tid),
+	    p + offsetof(struct hammer2_inode_meta, pfs_lsnap_tid));
+	dfs_swapto64(d + offsetof(struct hammer2_inode_meta, decrypt_check),
+	    p + offsetof(struct hammer2_inode_meta, decrypt_check));
 }
 
 /*
@@ -922,19 +1074,24 @@ hammer2_inode_meta_swap(uint8_t *d, const uint8_t *p)
  * that the codecs of this file check as they copy.
  */
 static __inline int
-hammer2_inode_meta_check(const struct hammer2_inode_meta *s, struct dfs_error *err)
+hammer2_inode_meta_check(const struct hammer2_inode_meta *s,
+    struct dfs_error *err)
 {
 	if (s->version < 1)
-		return (dfs_fail(err, "hammer2_inode_meta", "version", offsetof(struct hammer2_inode_meta, version), DFS_ERANGE));
+		return (dfs_fail(err, "hammer2_inode_meta", "version",
+		    offsetof(struct hammer2_inode_meta, version), DFS_ERANGE));
 	if (!hammer2_obj_type_valid(s->type))
-		return (dfs_fail(err, "hammer2_inode_meta", "type", offsetof(struct hammer2_inode_meta, type), DFS_EENUM));
+		return (dfs_fail(err, "hammer2_inode_meta", "type",
+		    offsetof(struct hammer2_inode_meta, type), DFS_EENUM));
 	if (s->name_len > 256)
-		return (dfs_fail(err, "hammer2_inode_meta", "name_len", offsetof(struct hammer2_inode_meta, name_len), DFS_ERANGE));
+		return (dfs_fail(err, "hammer2_inode_meta", "name_len",
+		    offsetof(struct hammer2_inode_meta, name_len), DFS_ERANGE));
 	return (0);
 }
 
 int
-hammer2_inode_meta_validate(const struct hammer2_inode_meta *s, struct dfs_error *err)
+hammer2_inode_meta_validate(const struct hammer2_inode_meta *s,
+    struct dfs_error *err)
 {
 	return (hammer2_inode_meta_check(s, err));
 }
@@ -944,10 +1101,12 @@ hammer2_inode_meta_validate(const struct hammer2_inode_meta *s, struct dfs_error
  * validate it.
  */
 int
-hammer2_inode_meta_decode(struct hammer2_inode_meta *s, const void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_inode_meta_decode(struct hammer2_inode_meta *s, const void *buf,
+    size_t len, int bswap, struct dfs_error *err)
 {
 	if (len < HAMMER2_INODE_META_SIZE)
-		return (dfs_fail(err, "hammer2_inode_meta", NULL, 0, DFS_ESHORT));
+		return (dfs_fail(err, "hammer2_inode_meta", NULL, 0,
+		    DFS_ESHORT));
 	memcpy(s, buf, HAMMER2_INODE_META_SIZE);
 	if (bswap)
 		hammer2_inode_meta_swap((uint8_t *)s, buf);
@@ -955,17 +1114,20 @@ hammer2_inode_meta_decode(struct hammer2_inode_meta *s, const void *buf, size_t 
 }
 
 /*
- * Validate s and encode it into buf (len bytes) in the host's byte order, or swapped if bswap is set.
+ * Validate s and encode it into buf (len bytes) in the host's byte order, or
+ * swapped if bswap is set.
  */
 int
-hammer2_inode_meta_encode(const struct hammer2_inode_meta *s, void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_inode_meta_encode(const struct hammer2_inode_meta *s, void *buf,
+    size_t len, int bswap, struct dfs_error *err)
 {
 	int error;
 
 	if ((error = hammer2_inode_meta_check(s, err)) != 0)
 		return (error);
 	if (len < HAMMER2_INODE_META_SIZE)
-		return (dfs_fail(err, "hammer2_inode_meta", NULL, 0, DFS_ESHORT));
+		return (dfs_fail(err, "hammer2_inode_meta", NULL, 0,
+		    DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_INODE_META_SIZE);
 	if (bswap)
 		hammer2_inode_meta_swap(buf, (const uint8_t *)s);
@@ -976,7 +1138,8 @@ hammer2_inode_meta_encode(const struct hammer2_inode_meta *s, void *buf, size_t 
  * Print s, a field a line, indented by indent columns.
  */
 void
-hammer2_inode_meta_print(const struct hammer2_inode_meta *s, int indent, dfs_print_fn *pr, void *arg)
+hammer2_inode_meta_print(const struct hammer2_inode_meta *s, int indent,
+    dfs_print_fn *pr, void *arg)
 {
 	pr(arg, "%*sversion: %ju\n", indent, "", (uintmax_t)s->version);
 	dfs_print_bytes(pr, arg, indent, "reserved02", &s->reserved02,
@@ -994,7 +1157,8 @@ hammer2_inode_meta_print(const struct hammer2_inode_meta *s, int indent, dfs_pri
 	pr(arg, "%*sgid:\n", indent, "");
 	hammer2_uuid_print(&s->gid, indent + 4, pr, arg);
 	pr(arg, "%*stype: %ju (%s)\n", indent, "", (uintmax_t)s->type,
-	    hammer2_obj_type_name(s->type) != NULL ? hammer2_obj_type_name(s->type) : "?");
+	    hammer2_obj_type_name(s->type) != NULL ?
+	    hammer2_obj_type_name(s->type) : "?");
 	pr(arg, "%*sop_flags: %#jx\n", indent, "", (uintmax_t)s->op_flags);
 	pr(arg, "%*scap_flags: %#jx\n", indent, "", (uintmax_t)s->cap_flags);
 	pr(arg, "%*smode: %#jx\n", indent, "", (uintmax_t)s->mode);
@@ -1008,7 +1172,8 @@ hammer2_inode_meta_print(const struct hammer2_inode_meta *s, int indent, dfs_pri
 	pr(arg, "%*scomp_algo: %ju\n", indent, "", (uintmax_t)s->comp_algo);
 	pr(arg, "%*starget_type: %ju\n", indent, "", (uintmax_t)s->target_type);
 	pr(arg, "%*scheck_algo: %ju\n", indent, "", (uintmax_t)s->check_algo);
-	pr(arg, "%*spfs_nmasters: %ju\n", indent, "", (uintmax_t)s->pfs_nmasters);
+	pr(arg, "%*spfs_nmasters: %ju\n", indent, "",
+	    (uintmax_t)s->pfs_nmasters);
 	pr(arg, "%*spfs_type: %ju\n", indent, "", (uintmax_t)s->pfs_type);
 	pr(arg, "%*spfs_inum: %ju\n", indent, "", (uintmax_t)s->pfs_inum);
 	pr(arg, "%*spfs_clid:\n", indent, "");
@@ -1021,25 +1186,32 @@ hammer2_inode_meta_print(const struct hammer2_inode_meta *s, int indent, dfs_pri
 	pr(arg, "%*sinode_quota: %ju\n", indent, "", (uintmax_t)s->inode_quota);
 	dfs_print_bytes(pr, arg, indent, "unusedC8", &s->unusedC8,
 	    sizeof(s->unusedC8), 0);
-	pr(arg, "%*spfs_lsnap_tid: %ju\n", indent, "", (uintmax_t)s->pfs_lsnap_tid);
+	pr(arg, "%*spfs_lsnap_tid: %ju\n", indent, "",
+	    (uintmax_t)s->pfs_lsnap_tid);
 	dfs_print_bytes(pr, arg, indent, "reservedD8", &s->reservedD8,
 	    sizeof(s->reservedD8), 0);
-	pr(arg, "%*sdecrypt_check: %ju\n", indent, "", (uintmax_t)s->decrypt_check);
+	pr(arg, "%*sdecrypt_check: %ju\n", indent, "",
+	    (uintmax_t)s->decrypt_check);
 	dfs_print_bytes(pr, arg, indent, "reservedE0", &s->reservedE0,
 	    sizeof(s->reservedE0), 0);
 }
 
 /*
- * Store at d, swapped, every field of the hammer2_inode_data at p whose order is not
- * the host's (the caller tests bswap); d holds a copy of p, and s is the structure in host order, for the union selectors.
+ * Store at d, swapped, every field of the hammer2_inode_data at p whose order
+ * is not the host's (the caller tests bswap); d holds a copy of p, and s is the
+ * structure in host order, for the union selectors.
  */
 static void
-hammer2_inode_data_swap(uint8_t *d, const uint8_t *p, const struct hammer2_inode_data *s)
+hammer2_inode_data_swap(uint8_t *d, const uint8_t *p,
+    const struct hammer2_inode_data *s)
 {
-	hammer2_inode_meta_swap(d + offsetof(struct hammer2_inode_data, meta), p + offsetof(struct hammer2_inode_data, meta));
+	hammer2_inode_meta_swap(d + offsetof(struct hammer2_inode_data, meta),
+	    p + offsetof(struct hammer2_inode_data, meta));
 	switch (s->meta.op_flags & HAMMER2_OPFLAG_DIRECTDATA) {
 	case 0:
-		hammer2_blockset_swap(d + offsetof(struct hammer2_inode_data, u.blockset), p + offsetof(struct hammer2_inode_data, u.blockset),
+		hammer2_blockset_swap(d +
+		    offsetof(struct hammer2_inode_data, u.blockset),
+		    p + offsetof(struct hammer2_inode_data, u.blockset),
 		    &s->u.blockset);
 		break;
 	default:
@@ -1053,7 +1225,8 @@ hammer2_inode_data_swap(uint8_t *d, const uint8_t *p, const struct hammer2_inode
  * that the codecs of this file check as they copy.
  */
 static __inline int
-hammer2_inode_data_check(const struct hammer2_inode_data *s, struct dfs_error *err)
+hammer2_inode_data_check(const struct hammer2_inode_data *s,
+    struct dfs_error *err)
 {
 	int error;
 
@@ -1068,12 +1241,14 @@ hammer2_inode_data_check(const struct hammer2_inode_data *s, struct dfs_error *e
 		break;
 	}
 	if (!(s->meta.name_len <= HAMMER2_INODE_MAXNAME))
-		return (dfs_fail(err, "hammer2_inode_data", "name_fits", 0, DFS_ECHECK));
+		return (dfs_fail(err, "hammer2_inode_data", "name_fits", 0,
+		    DFS_ECHECK));
 	return (0);
 }
 
 int
-hammer2_inode_data_validate(const struct hammer2_inode_data *s, struct dfs_error *err)
+hammer2_inode_data_validate(const struct hammer2_inode_data *s,
+    struct dfs_error *err)
 {
 	return (hammer2_inode_data_check(s, err));
 }
@@ -1083,10 +1258,12 @@ hammer2_inode_data_validate(const struct hammer2_inode_data *s, struct dfs_error
  * validate it.
  */
 int
-hammer2_inode_data_decode(struct hammer2_inode_data *s, const void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_inode_data_decode(struct hammer2_inode_data *s, const void *buf,
+    size_t len, int bswap, struct dfs_error *err)
 {
 	if (len < HAMMER2_INODE_DATA_SIZE)
-		return (dfs_fail(err, "hammer2_inode_data", NULL, 0, DFS_ESHORT));
+		return (dfs_fail(err, "hammer2_inode_data", NULL, 0,
+		    DFS_ESHORT));
 	memcpy(s, buf, HAMMER2_INODE_DATA_SIZE);
 	if (bswap)
 		hammer2_inode_data_swap((uint8_t *)s, buf, s);
@@ -1094,17 +1271,20 @@ hammer2_inode_data_decode(struct hammer2_inode_data *s, const void *buf, size_t 
 }
 
 /*
- * Validate s and encode it into buf (len bytes) in the host's byte order, or swapped if bswap is set.
+ * Validate s and encode it into buf (len bytes) in the host's byte order, or
+ * swapped if bswap is set.
  */
 int
-hammer2_inode_data_encode(const struct hammer2_inode_data *s, void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_inode_data_encode(const struct hammer2_inode_data *s, void *buf,
+    size_t len, int bswap, struct dfs_error *err)
 {
 	int error;
 
 	if ((error = hammer2_inode_data_check(s, err)) != 0)
 		return (error);
 	if (len < HAMMER2_INODE_DATA_SIZE)
-		return (dfs_fail(err, "hammer2_inode_data", NULL, 0, DFS_ESHORT));
+		return (dfs_fail(err, "hammer2_inode_data", NULL, 0,
+		    DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_INODE_DATA_SIZE);
 	if (bswap)
 		hammer2_inode_data_swap(buf, (const uint8_t *)s, s);
@@ -1115,7 +1295,8 @@ hammer2_inode_data_encode(const struct hammer2_inode_data *s, void *buf, size_t 
  * Print s, a field a line, indented by indent columns.
  */
 void
-hammer2_inode_data_print(const struct hammer2_inode_data *s, int indent, dfs_print_fn *pr, void *arg)
+hammer2_inode_data_print(const struct hammer2_inode_data *s, int indent,
+    dfs_print_fn *pr, void *arg)
 {
 	pr(arg, "%*smeta:\n", indent, "");
 	hammer2_inode_meta_print(&s->meta, indent + 4, pr, arg);
@@ -1138,50 +1319,79 @@ hammer2_inode_data_print(const struct hammer2_inode_data *s, int indent, dfs_pri
 }
 
 /*
- * Store at d, swapped, every field of the hammer2_volume_data at p whose order is not
- * the host's (the caller tests bswap); d holds a copy of p, and s is the structure in host order, for the union selectors.
+ * Store at d, swapped, every field of the hammer2_volume_data at p whose order
+ * is not the host's (the caller tests bswap); d holds a copy of p, and s is the
+ * structure in host order, for the union selectors.
  */
 static void
-hammer2_volume_data_swap(uint8_t *d, const uint8_t *p, const struct hammer2_volume_data *s)
+hammer2_volume_data_swap(uint8_t *d, const uint8_t *p,
+    const struct hammer2_volume_data *s)
 {
 	size_t i;
 
-	dfs_swapto64(d + offsetof(struct hammer2_volume_data, magic), p + offsetof(struct hammer2_volume_data, magic));
-	dfs_swapto64(d + offsetof(struct hammer2_volume_data, boot_beg), p + offsetof(struct hammer2_volume_data, boot_beg));
-	dfs_swapto64(d + offsetof(struct hammer2_volume_data, boot_end), p + offsetof(struct hammer2_volume_data, boot_end));
-	dfs_swapto64(d + offsetof(struct hammer2_volume_data, aux_beg), p + offsetof(struct hammer2_volume_data, aux_beg));
-	dfs_swapto64(d + offsetof(struct hammer2_volume_data, aux_end), p + offsetof(struct hammer2_volume_data, aux_end));
-	dfs_swapto64(d + offsetof(struct hammer2_volume_data, volu_size), p + offsetof(struct hammer2_volume_data, volu_size));
-	dfs_swapto32(d + offsetof(struct hammer2_volume_data, version), p + offsetof(struct hammer2_volume_data, version));
-	dfs_swapto32(d + offsetof(struct hammer2_volume_data, flags), p + offsetof(struct hammer2_volume_data, flags));
-	hammer2_uuid_swap(d + offsetof(struct hammer2_volume_data, fsid), p + offsetof(struct hammer2_volume_data, fsid));
-	hammer2_uuid_swap(d + offsetof(struct hammer2_volume_data, fstype), p + offsetof(struct hammer2_volume_data, fstype));
-	dfs_swapto64(d + offsetof(struct hammer2_volume_data, allocator_size), p + offsetof(struct hammer2_volume_data, allocator_size));
-	dfs_swapto64(d + offsetof(struct hammer2_volume_data, allocator_free), p + offsetof(struct hammer2_volume_data, allocator_free));
-	dfs_swapto64(d + offsetof(struct hammer2_volume_data, allocator_beg), p + offsetof(struct hammer2_volume_data, allocator_beg));
-	dfs_swapto64(d + offsetof(struct hammer2_volume_data, mirror_tid), p + offsetof(struct hammer2_volume_data, mirror_tid));
-	dfs_swapto64(d + offsetof(struct hammer2_volume_data, freemap_tid), p + offsetof(struct hammer2_volume_data, freemap_tid));
-	dfs_swapto64(d + offsetof(struct hammer2_volume_data, bulkfree_tid), p + offsetof(struct hammer2_volume_data, bulkfree_tid));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, magic),
+	    p + offsetof(struct hammer2_volume_data, magic));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, boot_beg),
+	    p + offsetof(struct hammer2_volume_data, boot_beg));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, boot_end),
+	    p + offsetof(struct hammer2_volume_data, boot_end));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, aux_beg),
+	    p + offsetof(struct hammer2_volume_data, aux_beg));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, aux_end),
+	    p + offsetof(struct hammer2_volume_data, aux_end));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, volu_size),
+	    p + offsetof(struct hammer2_volume_data, volu_size));
+	dfs_swapto32(d + offsetof(struct hammer2_volume_data, version),
+	    p + offsetof(struct hammer2_volume_data, version));
+	dfs_swapto32(d + offsetof(struct hammer2_volume_data, flags),
+	    p + offsetof(struct hammer2_volume_data, flags));
+	hammer2_uuid_swap(d + offsetof(struct hammer2_volume_data, fsid),
+	    p + offsetof(struct hammer2_volume_data, fsid));
+	hammer2_uuid_swap(d + offsetof(struct hammer2_volume_data, fstype),
+	    p + offsetof(struct hammer2_volume_data, fstype));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, allocator_size),
+	    p + offsetof(struct hammer2_volume_data, allocator_size));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, allocator_free),
+	    p + offsetof(struct hammer2_volume_data, allocator_free));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, allocator_beg),
+	    p + offsetof(struct hammer2_volume_data, allocator_beg));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, mirror_tid),
+	    p + offsetof(struct hammer2_volume_data, mirror_tid));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, freemap_tid),
+	    p + offsetof(struct hammer2_volume_data, freemap_tid));
+	dfs_swapto64(d + offsetof(struct hammer2_volume_data, bulkfree_tid),
+	    p + offsetof(struct hammer2_volume_data, bulkfree_tid));
 	for (i = 0; i < 8; i++)
-		dfs_swapto32(d + offsetof(struct hammer2_volume_data, copyexists) + i * 4,
-		    p + offsetof(struct hammer2_volume_data, copyexists) + i * 4);
+		dfs_swapto32(d +
+		    offsetof(struct hammer2_volume_data, copyexists) + i * 4,
+		    p + offsetof(struct hammer2_volume_data, copyexists) +
+		    i * 4);
 	for (i = 0; i < 8; i++)
-		dfs_swapto32(d + offsetof(struct hammer2_volume_data, icrc_sects) + i * 4,
-		    p + offsetof(struct hammer2_volume_data, icrc_sects) + i * 4);
-	hammer2_blockset_swap(d + offsetof(struct hammer2_volume_data, sroot_blockset), p + offsetof(struct hammer2_volume_data, sroot_blockset),
+		dfs_swapto32(d +
+		    offsetof(struct hammer2_volume_data, icrc_sects) + i * 4,
+		    p + offsetof(struct hammer2_volume_data, icrc_sects) +
+		    i * 4);
+	hammer2_blockset_swap(d +
+	    offsetof(struct hammer2_volume_data, sroot_blockset),
+	    p + offsetof(struct hammer2_volume_data, sroot_blockset),
 	    &s->sroot_blockset);
-	hammer2_blockset_swap(d + offsetof(struct hammer2_volume_data, freemap_blockset), p + offsetof(struct hammer2_volume_data, freemap_blockset),
+	hammer2_blockset_swap(d +
+	    offsetof(struct hammer2_volume_data, freemap_blockset),
+	    p + offsetof(struct hammer2_volume_data, freemap_blockset),
 	    &s->freemap_blockset);
 	for (i = 0; i < 256; i++)
-		hammer2_volconf_swap(d + offsetof(struct hammer2_volume_data, copyinfo) +
-		    i * sizeof(struct hammer2_volconf), p + offsetof(struct hammer2_volume_data, copyinfo) +
+		hammer2_volconf_swap(d +
+		    offsetof(struct hammer2_volume_data, copyinfo) +
+		    i * sizeof(struct hammer2_volconf),
+		    p + offsetof(struct hammer2_volume_data, copyinfo) +
 		    i * sizeof(struct hammer2_volconf));
-	dfs_swapto32(d + offsetof(struct hammer2_volume_data, icrc_volheader), p + offsetof(struct hammer2_volume_data, icrc_volheader));
+	dfs_swapto32(d + offsetof(struct hammer2_volume_data, icrc_volheader),
+	    p + offsetof(struct hammer2_volume_data, icrc_volheader));
 }
 
 /*
- * The byte order of the hammer2_volume_data at p: 0 if it is the host's, 1 if it is
- * swapped, -1 if its magic is neither or the buffer is too short.
+ * The byte order of the hammer2_volume_data at p: 0 if it is the host's, 1 if
+ * it is swapped, -1 if its magic is neither or the buffer is too short.
  */
 int
 hammer2_volume_data_detect(const void *p, size_t len)
@@ -1205,25 +1415,30 @@ hammer2_volume_data_detect(const void *p, size_t len)
  * that the codecs of this file check as they copy.
  */
 static __inline int
-hammer2_volume_data_check(const struct hammer2_volume_data *s, struct dfs_error *err)
+hammer2_volume_data_check(const struct hammer2_volume_data *s,
+    struct dfs_error *err)
 {
 	int error;
 
 	if (s->magic != 0x48414d3205172011ULL)
-		return (dfs_fail(err, "hammer2_volume_data", "magic", offsetof(struct hammer2_volume_data, magic), DFS_EMAGIC));
+		return (dfs_fail(err, "hammer2_volume_data", "magic",
+		    offsetof(struct hammer2_volume_data, magic), DFS_EMAGIC));
 	if (s->version < 1)
-		return (dfs_fail(err, "hammer2_volume_data", "version", offsetof(struct hammer2_volume_data, version), DFS_ERANGE));
+		return (dfs_fail(err, "hammer2_volume_data", "version",
+		    offsetof(struct hammer2_volume_data, version), DFS_ERANGE));
 	if ((error = hammer2_blockset_check(&s->sroot_blockset, err)) != 0)
 		return (error);
 	if ((error = hammer2_blockset_check(&s->freemap_blockset, err)) != 0)
 		return (error);
 	if (!(s->allocator_beg <= s->volu_size))
-		return (dfs_fail(err, "hammer2_volume_data", "allocator", 0, DFS_ECHECK));
+		return (dfs_fail(err, "hammer2_volume_data", "allocator", 0,
+		    DFS_ECHECK));
 	return (0);
 }
 
 int
-hammer2_volume_data_validate(const struct hammer2_volume_data *s, struct dfs_error *err)
+hammer2_volume_data_validate(const struct hammer2_volume_data *s,
+    struct dfs_error *err)
 {
 	return (hammer2_volume_data_check(s, err));
 }
@@ -1233,12 +1448,14 @@ hammer2_volume_data_validate(const struct hammer2_volume_data *s, struct dfs_err
  * validate it.
  */
 int
-hammer2_volume_data_decode(struct hammer2_volume_data *s, const void *buf, size_t len, struct dfs_error *err)
+hammer2_volume_data_decode(struct hammer2_volume_data *s, const void *buf,
+    size_t len, struct dfs_error *err)
 {
 	int bswap;
 
 	if (len < HAMMER2_VOLUME_DATA_SIZE)
-		return (dfs_fail(err, "hammer2_volume_data", NULL, 0, DFS_ESHORT));
+		return (dfs_fail(err, "hammer2_volume_data", NULL, 0,
+		    DFS_ESHORT));
 	if ((bswap = hammer2_volume_data_detect(buf, len)) < 0)
 		return (dfs_fail(err, "hammer2_volume_data", "magic",
 		    offsetof(struct hammer2_volume_data, magic), DFS_EMAGIC));
@@ -1249,17 +1466,20 @@ hammer2_volume_data_decode(struct hammer2_volume_data *s, const void *buf, size_
 }
 
 /*
- * Validate s and encode it into buf (len bytes) in the host's byte order, or swapped if bswap is set.
+ * Validate s and encode it into buf (len bytes) in the host's byte order, or
+ * swapped if bswap is set.
  */
 int
-hammer2_volume_data_encode(const struct hammer2_volume_data *s, void *buf, size_t len, int bswap, struct dfs_error *err)
+hammer2_volume_data_encode(const struct hammer2_volume_data *s, void *buf,
+    size_t len, int bswap, struct dfs_error *err)
 {
 	int error;
 
 	if ((error = hammer2_volume_data_check(s, err)) != 0)
 		return (error);
 	if (len < HAMMER2_VOLUME_DATA_SIZE)
-		return (dfs_fail(err, "hammer2_volume_data", NULL, 0, DFS_ESHORT));
+		return (dfs_fail(err, "hammer2_volume_data", NULL, 0,
+		    DFS_ESHORT));
 	memcpy(buf, s, HAMMER2_VOLUME_DATA_SIZE);
 	if (bswap)
 		hammer2_volume_data_swap(buf, (const uint8_t *)s, s);
@@ -1324,8 +1544,8 @@ hammer2_volume_data_crc_volheader(const void *p, size_t len, uint32_t *crcp)
 }
 
 /*
- * Compute every checksum of the hammer2_volume_data at p and store it, inner regions
- * first.
+ * Compute every checksum of the hammer2_volume_data at p and store it, inner
+ * regions first.
  */
 int
 hammer2_volume_data_seal(void *p, size_t len, int bswap)
@@ -1346,29 +1566,37 @@ hammer2_volume_data_seal(void *p, size_t len, int bswap)
 }
 
 /*
- * Check every checksum of the hammer2_volume_data at p; a mismatch names its region.
+ * Check every checksum of the hammer2_volume_data at p; a mismatch names its
+ * region.
  */
 int
-hammer2_volume_data_verify(const void *p, size_t len, int bswap, struct dfs_error *err)
+hammer2_volume_data_verify(const void *p, size_t len, int bswap,
+    struct dfs_error *err)
 {
 	uint32_t crc;
 	int error;
 
 	if ((error = hammer2_volume_data_crc_sect1(p, len, &crc)) != 0)
-		return (dfs_fail(err, "hammer2_volume_data", "sect1", 0, error));
+		return (dfs_fail(err, "hammer2_volume_data", "sect1", 0,
+		    error));
 	if (crc != hammer2_volume_data_get_icrc_sects(p, 6, bswap))
 		return (dfs_fail(err, "hammer2_volume_data", "sect1",
-		    offsetof(struct hammer2_volume_data, icrc_sects) + 6 * 4, DFS_ECRC));
+		    offsetof(struct hammer2_volume_data, icrc_sects) + 6 * 4,
+		    DFS_ECRC));
 	if ((error = hammer2_volume_data_crc_sect0(p, len, &crc)) != 0)
-		return (dfs_fail(err, "hammer2_volume_data", "sect0", 0, error));
+		return (dfs_fail(err, "hammer2_volume_data", "sect0", 0,
+		    error));
 	if (crc != hammer2_volume_data_get_icrc_sects(p, 7, bswap))
 		return (dfs_fail(err, "hammer2_volume_data", "sect0",
-		    offsetof(struct hammer2_volume_data, icrc_sects) + 7 * 4, DFS_ECRC));
+		    offsetof(struct hammer2_volume_data, icrc_sects) + 7 * 4,
+		    DFS_ECRC));
 	if ((error = hammer2_volume_data_crc_volheader(p, len, &crc)) != 0)
-		return (dfs_fail(err, "hammer2_volume_data", "volheader", 0, error));
+		return (dfs_fail(err, "hammer2_volume_data", "volheader", 0,
+		    error));
 	if (crc != hammer2_volume_data_get_icrc_volheader(p, bswap))
 		return (dfs_fail(err, "hammer2_volume_data", "volheader",
-		    offsetof(struct hammer2_volume_data, icrc_volheader), DFS_ECRC));
+		    offsetof(struct hammer2_volume_data, icrc_volheader),
+		    DFS_ECRC));
 	return (0);
 }
 
@@ -1376,7 +1604,8 @@ hammer2_volume_data_verify(const void *p, size_t len, int bswap, struct dfs_erro
  * Print s, a field a line, indented by indent columns.
  */
 void
-hammer2_volume_data_print(const struct hammer2_volume_data *s, int indent, dfs_print_fn *pr, void *arg)
+hammer2_volume_data_print(const struct hammer2_volume_data *s, int indent,
+    dfs_print_fn *pr, void *arg)
 {
 	size_t i;
 
@@ -1389,7 +1618,8 @@ hammer2_volume_data_print(const struct hammer2_volume_data *s, int indent, dfs_p
 	pr(arg, "%*sversion: %ju\n", indent, "", (uintmax_t)s->version);
 	pr(arg, "%*sflags: %#jx\n", indent, "", (uintmax_t)s->flags);
 	pr(arg, "%*scopyid: %ju\n", indent, "", (uintmax_t)s->copyid);
-	pr(arg, "%*sfreemap_version: %ju\n", indent, "", (uintmax_t)s->freemap_version);
+	pr(arg, "%*sfreemap_version: %ju\n", indent, "",
+	    (uintmax_t)s->freemap_version);
 	pr(arg, "%*speer_type: %ju\n", indent, "", (uintmax_t)s->peer_type);
 	dfs_print_bytes(pr, arg, indent, "reserved003B", &s->reserved003B,
 	    sizeof(s->reserved003B), 0);
@@ -1399,27 +1629,33 @@ hammer2_volume_data_print(const struct hammer2_volume_data *s, int indent, dfs_p
 	hammer2_uuid_print(&s->fsid, indent + 4, pr, arg);
 	pr(arg, "%*sfstype:\n", indent, "");
 	hammer2_uuid_print(&s->fstype, indent + 4, pr, arg);
-	pr(arg, "%*sallocator_size: %ju\n", indent, "", (uintmax_t)s->allocator_size);
-	pr(arg, "%*sallocator_free: %ju\n", indent, "", (uintmax_t)s->allocator_free);
-	pr(arg, "%*sallocator_beg: %ju\n", indent, "", (uintmax_t)s->allocator_beg);
+	pr(arg, "%*sallocator_size: %ju\n", indent, "",
+	    (uintmax_t)s->allocator_size);
+	pr(arg, "%*sallocator_free: %ju\n", indent, "",
+	    (uintmax_t)s->allocator_free);
+	pr(arg, "%*sallocator_beg: %ju\n", indent, "",
+	    (uintmax_t)s->allocator_beg);
 	pr(arg, "%*smirror_tid: %ju\n", indent, "", (uintmax_t)s->mirror_tid);
 	dfs_print_bytes(pr, arg, indent, "reserved0080", &s->reserved0080,
 	    sizeof(s->reserved0080), 0);
 	dfs_print_bytes(pr, arg, indent, "reserved0088", &s->reserved0088,
 	    sizeof(s->reserved0088), 0);
 	pr(arg, "%*sfreemap_tid: %ju\n", indent, "", (uintmax_t)s->freemap_tid);
-	pr(arg, "%*sbulkfree_tid: %ju\n", indent, "", (uintmax_t)s->bulkfree_tid);
+	pr(arg, "%*sbulkfree_tid: %ju\n", indent, "",
+	    (uintmax_t)s->bulkfree_tid);
 	dfs_print_bytes(pr, arg, indent, "reserved00A0", &s->reserved00A0,
 	    sizeof(s->reserved00A0), 0);
 	pr(arg, "%*scopyexists:", indent, "");
 	for (i = 0; i < sizeof(s->copyexists) / sizeof(uint32_t); i++)
-		pr(arg, " %#jx", (uintmax_t)((const uint32_t *)(const void *)&s->copyexists)[i]);
+		pr(arg, " %#jx",
+		    (uintmax_t)((const uint32_t *)(const void *)&s->copyexists)[i]);
 	pr(arg, "\n");
 	dfs_print_bytes(pr, arg, indent, "reserved0140", &s->reserved0140,
 	    sizeof(s->reserved0140), 0);
 	pr(arg, "%*sicrc_sects:", indent, "");
 	for (i = 0; i < sizeof(s->icrc_sects) / sizeof(uint32_t); i++)
-		pr(arg, " %#jx", (uintmax_t)((const uint32_t *)(const void *)&s->icrc_sects)[i]);
+		pr(arg, " %#jx",
+		    (uintmax_t)((const uint32_t *)(const void *)&s->icrc_sects)[i]);
 	pr(arg, "\n");
 	pr(arg, "%*ssroot_blockset:\n", indent, "");
 	hammer2_blockset_print(&s->sroot_blockset, indent + 4, pr, arg);
@@ -1435,12 +1671,14 @@ hammer2_volume_data_print(const struct hammer2_volume_data *s, int indent, dfs_p
 	    sizeof(s->sector6), 0);
 	dfs_print_bytes(pr, arg, indent, "sector7", &s->sector7,
 	    sizeof(s->sector7), 0);
-	for (i = 0; i < sizeof(s->copyinfo) / sizeof(struct hammer2_volconf); i++) {
+	for (i = 0; i < sizeof(s->copyinfo) / sizeof(struct hammer2_volconf);
+	    i++) {
 		pr(arg, "%*scopyinfo[%zu]:\n", indent, "", i);
 		hammer2_volconf_print((const struct hammer2_volconf *)(const void *)&s->copyinfo + i,
 		    indent + 4, pr, arg);
 	}
 	dfs_print_bytes(pr, arg, indent, "reserved0400", &s->reserved0400,
 	    sizeof(s->reserved0400), 0);
-	pr(arg, "%*sicrc_volheader: %#jx\n", indent, "", (uintmax_t)s->icrc_volheader);
+	pr(arg, "%*sicrc_volheader: %#jx\n", indent, "",
+	    (uintmax_t)s->icrc_volheader);
 }

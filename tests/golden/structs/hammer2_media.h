@@ -8,7 +8,8 @@
 
 #include <dfgen/structs/dfstruct.h>
 
-#define	HAMMER2_VOLUME_ID_HBO		0x48414d3205172011ULL	/* volume header magic, host byte order */
+/* volume header magic, host byte order */
+#define	HAMMER2_VOLUME_ID_HBO		0x48414d3205172011ULL
 #define	HAMMER2_SET_COUNT		4	/* blockrefs in a blockset */
 #define	HAMMER2_INODE_MAXNAME		256
 #define	HAMMER2_EMBEDDED_BYTES		512
@@ -78,7 +79,8 @@ hammer2_obj_type_valid(unsigned int v)
 
 /*
  * struct hammer2_uuid: a DCE uuid (uuid_t)
- * 16 (0x10) media bytes, in the byte order of the structure or stream that holds it.
+ * 16 (0x10) media bytes, in the byte order of the structure or stream that
+ * holds it.
  */
 struct hammer2_uuid {
 	uint32_t	time_low;			/* 0x0000 */
@@ -91,14 +93,16 @@ struct hammer2_uuid {
 
 #define	HAMMER2_UUID_SIZE	16
 
-_Static_assert(sizeof(struct hammer2_uuid) == 16, "struct hammer2_uuid: 16 bytes");
+_Static_assert(sizeof(struct hammer2_uuid) == 16,
+    "struct hammer2_uuid: 16 bytes");
 _Static_assert(offsetof(struct hammer2_uuid, time_low) == 0x0000,
     "hammer2_uuid.time_low at 0x0000");
 _Static_assert(offsetof(struct hammer2_uuid, time_mid) == 0x0004,
     "hammer2_uuid.time_mid at 0x0004");
 _Static_assert(offsetof(struct hammer2_uuid, time_hi_and_version) == 0x0006,
     "hammer2_uuid.time_hi_and_version at 0x0006");
-_Static_assert(offsetof(struct hammer2_uuid, clock_seq_hi_and_reserved) == 0x0008,
+_Static_assert(offsetof(struct hammer2_uuid,
+    clock_seq_hi_and_reserved) == 0x0008,
     "hammer2_uuid.clock_seq_hi_and_reserved at 0x0008");
 _Static_assert(offsetof(struct hammer2_uuid, clock_seq_low) == 0x0009,
     "hammer2_uuid.clock_seq_low at 0x0009");
@@ -108,55 +112,65 @@ _Static_assert(offsetof(struct hammer2_uuid, node) == 0x000a,
 static __inline uint32_t
 hammer2_uuid_get_time_low(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_uuid, time_low), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct hammer2_uuid, time_low), bswap));
 }
 
 static __inline void
 hammer2_uuid_set_time_low(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_uuid, time_low), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct hammer2_uuid, time_low),
+	    (uint32_t)v, bswap);
 }
 
 static __inline uint16_t
 hammer2_uuid_get_time_mid(const void *p, int bswap)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct hammer2_uuid, time_mid), bswap));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct hammer2_uuid, time_mid), bswap));
 }
 
 static __inline void
 hammer2_uuid_set_time_mid(void *p, uint16_t v, int bswap)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct hammer2_uuid, time_mid), (uint16_t)v, bswap);
+	dfs_put16((uint8_t *)p + offsetof(struct hammer2_uuid, time_mid),
+	    (uint16_t)v, bswap);
 }
 
 static __inline uint16_t
 hammer2_uuid_get_time_hi_and_version(const void *p, int bswap)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct hammer2_uuid, time_hi_and_version), bswap));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct hammer2_uuid, time_hi_and_version), bswap));
 }
 
 static __inline void
 hammer2_uuid_set_time_hi_and_version(void *p, uint16_t v, int bswap)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct hammer2_uuid, time_hi_and_version), (uint16_t)v, bswap);
+	dfs_put16((uint8_t *)p +
+	    offsetof(struct hammer2_uuid, time_hi_and_version), (uint16_t)v,
+	    bswap);
 }
 
 static __inline uint8_t
 hammer2_uuid_get_clock_seq_hi_and_reserved(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_uuid, clock_seq_hi_and_reserved)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_uuid,
+	    clock_seq_hi_and_reserved)]);
 }
 
 static __inline void
 hammer2_uuid_set_clock_seq_hi_and_reserved(void *p, uint8_t v)
 {
-	((uint8_t *)p)[offsetof(struct hammer2_uuid, clock_seq_hi_and_reserved)] = v;
+	((uint8_t *)p)[offsetof(struct hammer2_uuid,
+	    clock_seq_hi_and_reserved)] = v;
 }
 
 static __inline uint8_t
 hammer2_uuid_get_clock_seq_low(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_uuid, clock_seq_low)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_uuid,
+	    clock_seq_low)]);
 }
 
 static __inline void
@@ -168,22 +182,26 @@ hammer2_uuid_set_clock_seq_low(void *p, uint8_t v)
 static __inline uint8_t
 hammer2_uuid_get_node(const void *p, size_t i)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_uuid, node) + i * 1]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_uuid, node) + i]);
 }
 
 static __inline void
 hammer2_uuid_set_node(void *p, size_t i, uint8_t v)
 {
-	((uint8_t *)p)[offsetof(struct hammer2_uuid, node) + i * 1] = v;
+	((uint8_t *)p)[offsetof(struct hammer2_uuid, node) + i] = v;
 }
 
-int	hammer2_uuid_decode(struct hammer2_uuid *, const void *, size_t, int, struct dfs_error *);
-int	hammer2_uuid_encode(const struct hammer2_uuid *, void *, size_t, int, struct dfs_error *);
-void	hammer2_uuid_print(const struct hammer2_uuid *, int, dfs_print_fn *, void *);
+int	hammer2_uuid_decode(struct hammer2_uuid *, const void *, size_t, int,
+	    struct dfs_error *);
+int	hammer2_uuid_encode(const struct hammer2_uuid *, void *, size_t, int,
+	    struct dfs_error *);
+void	hammer2_uuid_print(const struct hammer2_uuid *, int, dfs_print_fn *,
+	    void *);
 
 /*
  * struct hammer2_dirent_head: a short directory entry, embedded in its blockref
- * 16 (0x10) media bytes, in the byte order of the structure or stream that holds it.
+ * 16 (0x10) media bytes, in the byte order of the structure or stream that
+ * holds it.
  */
 struct hammer2_dirent_head {
 	uint64_t	inum;		/* 0x0000 */
@@ -195,7 +213,8 @@ struct hammer2_dirent_head {
 
 #define	HAMMER2_DIRENT_HEAD_SIZE	16
 
-_Static_assert(sizeof(struct hammer2_dirent_head) == 16, "struct hammer2_dirent_head: 16 bytes");
+_Static_assert(sizeof(struct hammer2_dirent_head) == 16,
+    "struct hammer2_dirent_head: 16 bytes");
 _Static_assert(offsetof(struct hammer2_dirent_head, inum) == 0x0000,
     "hammer2_dirent_head.inum at 0x0000");
 _Static_assert(offsetof(struct hammer2_dirent_head, namlen) == 0x0008,
@@ -210,31 +229,36 @@ _Static_assert(offsetof(struct hammer2_dirent_head, unused0C) == 0x000c,
 static __inline uint64_t
 hammer2_dirent_head_get_inum(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_dirent_head, inum), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_dirent_head, inum), bswap));
 }
 
 static __inline void
 hammer2_dirent_head_set_inum(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_dirent_head, inum), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_dirent_head, inum),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint16_t
 hammer2_dirent_head_get_namlen(const void *p, int bswap)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct hammer2_dirent_head, namlen), bswap));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct hammer2_dirent_head, namlen), bswap));
 }
 
 static __inline void
 hammer2_dirent_head_set_namlen(void *p, uint16_t v, int bswap)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct hammer2_dirent_head, namlen), (uint16_t)v, bswap);
+	dfs_put16((uint8_t *)p + offsetof(struct hammer2_dirent_head, namlen),
+	    (uint16_t)v, bswap);
 }
 
 static __inline uint8_t
 hammer2_dirent_head_get_type(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_dirent_head, type)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_dirent_head,
+	    type)]);
 }
 
 static __inline void
@@ -243,14 +267,19 @@ hammer2_dirent_head_set_type(void *p, uint8_t v)
 	((uint8_t *)p)[offsetof(struct hammer2_dirent_head, type)] = v;
 }
 
-int	hammer2_dirent_head_decode(struct hammer2_dirent_head *, const void *, size_t, int, struct dfs_error *);
-int	hammer2_dirent_head_encode(const struct hammer2_dirent_head *, void *, size_t, int, struct dfs_error *);
-int	hammer2_dirent_head_validate(const struct hammer2_dirent_head *, struct dfs_error *);
-void	hammer2_dirent_head_print(const struct hammer2_dirent_head *, int, dfs_print_fn *, void *);
+int	hammer2_dirent_head_decode(struct hammer2_dirent_head *, const void *,
+	    size_t, int, struct dfs_error *);
+int	hammer2_dirent_head_encode(const struct hammer2_dirent_head *, void *,
+	    size_t, int, struct dfs_error *);
+int	hammer2_dirent_head_validate(const struct hammer2_dirent_head *,
+	    struct dfs_error *);
+void	hammer2_dirent_head_print(const struct hammer2_dirent_head *, int,
+	    dfs_print_fn *, void *);
 
 /*
  * struct hammer2_blockref_stats
- * 16 (0x10) media bytes, in the byte order of the structure or stream that holds it.
+ * 16 (0x10) media bytes, in the byte order of the structure or stream that
+ * holds it.
  */
 struct hammer2_blockref_stats {
 	uint64_t	data_count;	/* 0x0000 */
@@ -259,7 +288,8 @@ struct hammer2_blockref_stats {
 
 #define	HAMMER2_BLOCKREF_STATS_SIZE	16
 
-_Static_assert(sizeof(struct hammer2_blockref_stats) == 16, "struct hammer2_blockref_stats: 16 bytes");
+_Static_assert(sizeof(struct hammer2_blockref_stats) == 16,
+    "struct hammer2_blockref_stats: 16 bytes");
 _Static_assert(offsetof(struct hammer2_blockref_stats, data_count) == 0x0000,
     "hammer2_blockref_stats.data_count at 0x0000");
 _Static_assert(offsetof(struct hammer2_blockref_stats, inode_count) == 0x0008,
@@ -268,34 +298,44 @@ _Static_assert(offsetof(struct hammer2_blockref_stats, inode_count) == 0x0008,
 static __inline uint64_t
 hammer2_blockref_stats_get_data_count(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_blockref_stats, data_count), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_blockref_stats, data_count), bswap));
 }
 
 static __inline void
 hammer2_blockref_stats_set_data_count(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_blockref_stats, data_count), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p +
+	    offsetof(struct hammer2_blockref_stats, data_count), (uint64_t)v,
+	    bswap);
 }
 
 static __inline uint64_t
 hammer2_blockref_stats_get_inode_count(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_blockref_stats, inode_count), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_blockref_stats, inode_count), bswap));
 }
 
 static __inline void
 hammer2_blockref_stats_set_inode_count(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_blockref_stats, inode_count), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p +
+	    offsetof(struct hammer2_blockref_stats, inode_count), (uint64_t)v,
+	    bswap);
 }
 
-int	hammer2_blockref_stats_decode(struct hammer2_blockref_stats *, const void *, size_t, int, struct dfs_error *);
-int	hammer2_blockref_stats_encode(const struct hammer2_blockref_stats *, void *, size_t, int, struct dfs_error *);
-void	hammer2_blockref_stats_print(const struct hammer2_blockref_stats *, int, dfs_print_fn *, void *);
+int	hammer2_blockref_stats_decode(struct hammer2_blockref_stats *,
+	    const void *, size_t, int, struct dfs_error *);
+int	hammer2_blockref_stats_encode(const struct hammer2_blockref_stats *,
+	    void *, size_t, int, struct dfs_error *);
+void	hammer2_blockref_stats_print(const struct hammer2_blockref_stats *, int,
+	    dfs_print_fn *, void *);
 
 /*
  * struct hammer2_check_iscsi
- * 64 (0x40) media bytes, in the byte order of the structure or stream that holds it.
+ * 64 (0x40) media bytes, in the byte order of the structure or stream that
+ * holds it.
  */
 struct hammer2_check_iscsi {
 	uint32_t	value;		/* 0x0000 */
@@ -304,7 +344,8 @@ struct hammer2_check_iscsi {
 
 #define	HAMMER2_CHECK_ISCSI_SIZE	64
 
-_Static_assert(sizeof(struct hammer2_check_iscsi) == 64, "struct hammer2_check_iscsi: 64 bytes");
+_Static_assert(sizeof(struct hammer2_check_iscsi) == 64,
+    "struct hammer2_check_iscsi: 64 bytes");
 _Static_assert(offsetof(struct hammer2_check_iscsi, value) == 0x0000,
     "hammer2_check_iscsi.value at 0x0000");
 _Static_assert(offsetof(struct hammer2_check_iscsi, reserved) == 0x0004,
@@ -313,22 +354,28 @@ _Static_assert(offsetof(struct hammer2_check_iscsi, reserved) == 0x0004,
 static __inline uint32_t
 hammer2_check_iscsi_get_value(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_check_iscsi, value), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct hammer2_check_iscsi, value), bswap));
 }
 
 static __inline void
 hammer2_check_iscsi_set_value(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_check_iscsi, value), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct hammer2_check_iscsi, value),
+	    (uint32_t)v, bswap);
 }
 
-int	hammer2_check_iscsi_decode(struct hammer2_check_iscsi *, const void *, size_t, int, struct dfs_error *);
-int	hammer2_check_iscsi_encode(const struct hammer2_check_iscsi *, void *, size_t, int, struct dfs_error *);
-void	hammer2_check_iscsi_print(const struct hammer2_check_iscsi *, int, dfs_print_fn *, void *);
+int	hammer2_check_iscsi_decode(struct hammer2_check_iscsi *, const void *,
+	    size_t, int, struct dfs_error *);
+int	hammer2_check_iscsi_encode(const struct hammer2_check_iscsi *, void *,
+	    size_t, int, struct dfs_error *);
+void	hammer2_check_iscsi_print(const struct hammer2_check_iscsi *, int,
+	    dfs_print_fn *, void *);
 
 /*
  * struct hammer2_check_xxhash
- * 64 (0x40) media bytes, in the byte order of the structure or stream that holds it.
+ * 64 (0x40) media bytes, in the byte order of the structure or stream that
+ * holds it.
  */
 struct hammer2_check_xxhash {
 	uint64_t	value;		/* 0x0000 */
@@ -337,7 +384,8 @@ struct hammer2_check_xxhash {
 
 #define	HAMMER2_CHECK_XXHASH_SIZE	64
 
-_Static_assert(sizeof(struct hammer2_check_xxhash) == 64, "struct hammer2_check_xxhash: 64 bytes");
+_Static_assert(sizeof(struct hammer2_check_xxhash) == 64,
+    "struct hammer2_check_xxhash: 64 bytes");
 _Static_assert(offsetof(struct hammer2_check_xxhash, value) == 0x0000,
     "hammer2_check_xxhash.value at 0x0000");
 _Static_assert(offsetof(struct hammer2_check_xxhash, reserved) == 0x0008,
@@ -346,22 +394,28 @@ _Static_assert(offsetof(struct hammer2_check_xxhash, reserved) == 0x0008,
 static __inline uint64_t
 hammer2_check_xxhash_get_value(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_check_xxhash, value), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_check_xxhash, value), bswap));
 }
 
 static __inline void
 hammer2_check_xxhash_set_value(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_check_xxhash, value), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_check_xxhash, value),
+	    (uint64_t)v, bswap);
 }
 
-int	hammer2_check_xxhash_decode(struct hammer2_check_xxhash *, const void *, size_t, int, struct dfs_error *);
-int	hammer2_check_xxhash_encode(const struct hammer2_check_xxhash *, void *, size_t, int, struct dfs_error *);
-void	hammer2_check_xxhash_print(const struct hammer2_check_xxhash *, int, dfs_print_fn *, void *);
+int	hammer2_check_xxhash_decode(struct hammer2_check_xxhash *, const void *,
+	    size_t, int, struct dfs_error *);
+int	hammer2_check_xxhash_encode(const struct hammer2_check_xxhash *, void *,
+	    size_t, int, struct dfs_error *);
+void	hammer2_check_xxhash_print(const struct hammer2_check_xxhash *, int,
+	    dfs_print_fn *, void *);
 
 /*
  * struct hammer2_check_sha192
- * 64 (0x40) media bytes, in the byte order of the structure or stream that holds it.
+ * 64 (0x40) media bytes, in the byte order of the structure or stream that
+ * holds it.
  */
 struct hammer2_check_sha192 {
 	uint8_t	data[24];	/* 0x0000 */
@@ -370,7 +424,8 @@ struct hammer2_check_sha192 {
 
 #define	HAMMER2_CHECK_SHA192_SIZE	64
 
-_Static_assert(sizeof(struct hammer2_check_sha192) == 64, "struct hammer2_check_sha192: 64 bytes");
+_Static_assert(sizeof(struct hammer2_check_sha192) == 64,
+    "struct hammer2_check_sha192: 64 bytes");
 _Static_assert(offsetof(struct hammer2_check_sha192, data) == 0x0000,
     "hammer2_check_sha192.data at 0x0000");
 _Static_assert(offsetof(struct hammer2_check_sha192, reserved) == 0x0018,
@@ -379,22 +434,27 @@ _Static_assert(offsetof(struct hammer2_check_sha192, reserved) == 0x0018,
 static __inline uint8_t
 hammer2_check_sha192_get_data(const void *p, size_t i)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_check_sha192, data) + i * 1]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_check_sha192,
+	    data) + i]);
 }
 
 static __inline void
 hammer2_check_sha192_set_data(void *p, size_t i, uint8_t v)
 {
-	((uint8_t *)p)[offsetof(struct hammer2_check_sha192, data) + i * 1] = v;
+	((uint8_t *)p)[offsetof(struct hammer2_check_sha192, data) + i] = v;
 }
 
-int	hammer2_check_sha192_decode(struct hammer2_check_sha192 *, const void *, size_t, struct dfs_error *);
-int	hammer2_check_sha192_encode(const struct hammer2_check_sha192 *, void *, size_t, struct dfs_error *);
-void	hammer2_check_sha192_print(const struct hammer2_check_sha192 *, int, dfs_print_fn *, void *);
+int	hammer2_check_sha192_decode(struct hammer2_check_sha192 *, const void *,
+	    size_t, struct dfs_error *);
+int	hammer2_check_sha192_encode(const struct hammer2_check_sha192 *, void *,
+	    size_t, struct dfs_error *);
+void	hammer2_check_sha192_print(const struct hammer2_check_sha192 *, int,
+	    dfs_print_fn *, void *);
 
 /*
  * struct hammer2_check_freemap
- * 64 (0x40) media bytes, in the byte order of the structure or stream that holds it.
+ * 64 (0x40) media bytes, in the byte order of the structure or stream that
+ * holds it.
  */
 struct hammer2_check_freemap {
 	uint32_t	icrc32;		/* 0x0000 */
@@ -405,7 +465,8 @@ struct hammer2_check_freemap {
 
 #define	HAMMER2_CHECK_FREEMAP_SIZE	64
 
-_Static_assert(sizeof(struct hammer2_check_freemap) == 64, "struct hammer2_check_freemap: 64 bytes");
+_Static_assert(sizeof(struct hammer2_check_freemap) == 64,
+    "struct hammer2_check_freemap: 64 bytes");
 _Static_assert(offsetof(struct hammer2_check_freemap, icrc32) == 0x0000,
     "hammer2_check_freemap.icrc32 at 0x0000");
 _Static_assert(offsetof(struct hammer2_check_freemap, bigmask) == 0x0004,
@@ -418,46 +479,57 @@ _Static_assert(offsetof(struct hammer2_check_freemap, reserved) == 0x0010,
 static __inline uint32_t
 hammer2_check_freemap_get_icrc32(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_check_freemap, icrc32), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct hammer2_check_freemap, icrc32), bswap));
 }
 
 static __inline void
 hammer2_check_freemap_set_icrc32(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_check_freemap, icrc32), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct hammer2_check_freemap, icrc32),
+	    (uint32_t)v, bswap);
 }
 
 static __inline uint32_t
 hammer2_check_freemap_get_bigmask(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_check_freemap, bigmask), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct hammer2_check_freemap, bigmask), bswap));
 }
 
 static __inline void
 hammer2_check_freemap_set_bigmask(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_check_freemap, bigmask), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p +
+	    offsetof(struct hammer2_check_freemap, bigmask), (uint32_t)v,
+	    bswap);
 }
 
 static __inline uint64_t
 hammer2_check_freemap_get_avail(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_check_freemap, avail), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_check_freemap, avail), bswap));
 }
 
 static __inline void
 hammer2_check_freemap_set_avail(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_check_freemap, avail), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_check_freemap, avail),
+	    (uint64_t)v, bswap);
 }
 
-int	hammer2_check_freemap_decode(struct hammer2_check_freemap *, const void *, size_t, int, struct dfs_error *);
-int	hammer2_check_freemap_encode(const struct hammer2_check_freemap *, void *, size_t, int, struct dfs_error *);
-void	hammer2_check_freemap_print(const struct hammer2_check_freemap *, int, dfs_print_fn *, void *);
+int	hammer2_check_freemap_decode(struct hammer2_check_freemap *,
+	    const void *, size_t, int, struct dfs_error *);
+int	hammer2_check_freemap_encode(const struct hammer2_check_freemap *,
+	    void *, size_t, int, struct dfs_error *);
+void	hammer2_check_freemap_print(const struct hammer2_check_freemap *, int,
+	    dfs_print_fn *, void *);
 
 /*
  * struct hammer2_blockref: a reference to a block, with its check code
- * 128 (0x80) media bytes, in the byte order of the structure or stream that holds it.
+ * 128 (0x80) media bytes, in the byte order of the structure or stream that
+ * holds it.
  */
 struct hammer2_blockref {
 	uint8_t		type;		/* 0x0000 */
@@ -479,7 +551,7 @@ struct hammer2_blockref {
 	union {
 		struct hammer2_check_iscsi	iscsi32;	/* when 2 */
 		struct hammer2_check_xxhash	xxhash64;	/* when 3 */
-		struct hammer2_check_sha192	sha192;		/* when 4 */
+		struct hammer2_check_sha192	sha192;	/* when 4 */
 		struct hammer2_check_freemap	freemap;	/* when 5 */
 	} check;			/* 0x0040 */
 };
@@ -496,7 +568,8 @@ struct hammer2_blockref {
 #define	HAMMER2_BLOCKREF_METHODS_CHECK(v)	\
 	(((v) & HAMMER2_BLOCKREF_METHODS_CHECK_MASK) >> HAMMER2_BLOCKREF_METHODS_CHECK_SHIFT)
 
-_Static_assert(sizeof(struct hammer2_blockref) == 128, "struct hammer2_blockref: 128 bytes");
+_Static_assert(sizeof(struct hammer2_blockref) == 128,
+    "struct hammer2_blockref: 128 bytes");
 _Static_assert(offsetof(struct hammer2_blockref, type) == 0x0000,
     "hammer2_blockref.type at 0x0000");
 _Static_assert(offsetof(struct hammer2_blockref, methods) == 0x0001,
@@ -541,7 +614,8 @@ hammer2_blockref_set_type(void *p, uint8_t v)
 static __inline uint8_t
 hammer2_blockref_get_methods(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_blockref, methods)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_blockref,
+	    methods)]);
 }
 
 static __inline void
@@ -553,7 +627,8 @@ hammer2_blockref_set_methods(void *p, uint8_t v)
 static __inline uint8_t
 hammer2_blockref_get_copyid(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_blockref, copyid)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_blockref,
+	    copyid)]);
 }
 
 static __inline void
@@ -565,7 +640,8 @@ hammer2_blockref_set_copyid(void *p, uint8_t v)
 static __inline uint8_t
 hammer2_blockref_get_keybits(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_blockref, keybits)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_blockref,
+	    keybits)]);
 }
 
 static __inline void
@@ -577,7 +653,8 @@ hammer2_blockref_set_keybits(void *p, uint8_t v)
 static __inline uint8_t
 hammer2_blockref_get_vradix(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_blockref, vradix)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_blockref,
+	    vradix)]);
 }
 
 static __inline void
@@ -601,83 +678,100 @@ hammer2_blockref_set_flags(void *p, uint8_t v)
 static __inline uint16_t
 hammer2_blockref_get_leaf_count(const void *p, int bswap)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct hammer2_blockref, leaf_count), bswap));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct hammer2_blockref, leaf_count), bswap));
 }
 
 static __inline void
 hammer2_blockref_set_leaf_count(void *p, uint16_t v, int bswap)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct hammer2_blockref, leaf_count), (uint16_t)v, bswap);
+	dfs_put16((uint8_t *)p + offsetof(struct hammer2_blockref, leaf_count),
+	    (uint16_t)v, bswap);
 }
 
 static __inline uint64_t
 hammer2_blockref_get_key(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_blockref, key), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_blockref, key), bswap));
 }
 
 static __inline void
 hammer2_blockref_set_key(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_blockref, key), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_blockref, key),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint64_t
 hammer2_blockref_get_mirror_tid(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_blockref, mirror_tid), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_blockref, mirror_tid), bswap));
 }
 
 static __inline void
 hammer2_blockref_set_mirror_tid(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_blockref, mirror_tid), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_blockref, mirror_tid),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint64_t
 hammer2_blockref_get_modify_tid(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_blockref, modify_tid), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_blockref, modify_tid), bswap));
 }
 
 static __inline void
 hammer2_blockref_set_modify_tid(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_blockref, modify_tid), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_blockref, modify_tid),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint64_t
 hammer2_blockref_get_data_off(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_blockref, data_off), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_blockref, data_off), bswap));
 }
 
 static __inline void
 hammer2_blockref_set_data_off(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_blockref, data_off), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_blockref, data_off),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint64_t
 hammer2_blockref_get_update_tid(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_blockref, update_tid), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_blockref, update_tid), bswap));
 }
 
 static __inline void
 hammer2_blockref_set_update_tid(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_blockref, update_tid), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_blockref, update_tid),
+	    (uint64_t)v, bswap);
 }
 
-int	hammer2_blockref_decode(struct hammer2_blockref *, const void *, size_t, int, struct dfs_error *);
-int	hammer2_blockref_encode(const struct hammer2_blockref *, void *, size_t, int, struct dfs_error *);
-int	hammer2_blockref_validate(const struct hammer2_blockref *, struct dfs_error *);
-void	hammer2_blockref_print(const struct hammer2_blockref *, int, dfs_print_fn *, void *);
+int	hammer2_blockref_decode(struct hammer2_blockref *, const void *, size_t,
+	    int, struct dfs_error *);
+int	hammer2_blockref_encode(const struct hammer2_blockref *, void *, size_t,
+	    int, struct dfs_error *);
+int	hammer2_blockref_validate(const struct hammer2_blockref *,
+	    struct dfs_error *);
+void	hammer2_blockref_print(const struct hammer2_blockref *, int,
+	    dfs_print_fn *, void *);
 
 /*
  * struct hammer2_blockset
- * 512 (0x200) media bytes, in the byte order of the structure or stream that holds it.
+ * 512 (0x200) media bytes, in the byte order of the structure or stream that
+ * holds it.
  */
 struct hammer2_blockset {
 	struct hammer2_blockref	blockref[HAMMER2_SET_COUNT];	/* 0x0000 */
@@ -685,22 +779,28 @@ struct hammer2_blockset {
 
 #define	HAMMER2_BLOCKSET_SIZE	512
 
-_Static_assert(sizeof(struct hammer2_blockset) == 512, "struct hammer2_blockset: 512 bytes");
+_Static_assert(sizeof(struct hammer2_blockset) == 512,
+    "struct hammer2_blockset: 512 bytes");
 _Static_assert(offsetof(struct hammer2_blockset, blockref) == 0x0000,
     "hammer2_blockset.blockref at 0x0000");
 
-int	hammer2_blockset_decode(struct hammer2_blockset *, const void *, size_t, int, struct dfs_error *);
-int	hammer2_blockset_encode(const struct hammer2_blockset *, void *, size_t, int, struct dfs_error *);
-int	hammer2_blockset_validate(const struct hammer2_blockset *, struct dfs_error *);
-void	hammer2_blockset_print(const struct hammer2_blockset *, int, dfs_print_fn *, void *);
+int	hammer2_blockset_decode(struct hammer2_blockset *, const void *, size_t,
+	    int, struct dfs_error *);
+int	hammer2_blockset_encode(const struct hammer2_blockset *, void *, size_t,
+	    int, struct dfs_error *);
+int	hammer2_blockset_validate(const struct hammer2_blockset *,
+	    struct dfs_error *);
+void	hammer2_blockset_print(const struct hammer2_blockset *, int,
+	    dfs_print_fn *, void *);
 
 /*
  * struct hammer2_bmap_data: freemap: one 4 MiB zone's allocation state
- * 128 (0x80) media bytes, in the byte order of the structure or stream that holds it.
+ * 128 (0x80) media bytes, in the byte order of the structure or stream that
+ * holds it.
  */
 struct hammer2_bmap_data {
 	int32_t		linear;				/* 0x0000 */
-	uint16_t	class;				/* 0x0004 type << 8 | radix */
+	uint16_t	class;	/* 0x0004 type << 8 | radix */
 	uint8_t		reserved06;			/* 0x0006 (reserved) */
 	uint8_t		reserved07;			/* 0x0007 (reserved) */
 	uint32_t	reserved08;			/* 0x0008 (reserved) */
@@ -715,7 +815,8 @@ struct hammer2_bmap_data {
 
 #define	HAMMER2_BMAP_DATA_SIZE	128
 
-_Static_assert(sizeof(struct hammer2_bmap_data) == 128, "struct hammer2_bmap_data: 128 bytes");
+_Static_assert(sizeof(struct hammer2_bmap_data) == 128,
+    "struct hammer2_bmap_data: 128 bytes");
 _Static_assert(offsetof(struct hammer2_bmap_data, linear) == 0x0000,
     "hammer2_bmap_data.linear at 0x0000");
 _Static_assert(offsetof(struct hammer2_bmap_data, class) == 0x0004,
@@ -744,58 +845,70 @@ _Static_assert(offsetof(struct hammer2_bmap_data, bitmapq) == 0x0040,
 static __inline int32_t
 hammer2_bmap_data_get_linear(const void *p, int bswap)
 {
-	return ((int32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_bmap_data, linear), bswap));
+	return ((int32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct hammer2_bmap_data, linear), bswap));
 }
 
 static __inline void
 hammer2_bmap_data_set_linear(void *p, int32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_bmap_data, linear), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct hammer2_bmap_data, linear),
+	    (uint32_t)v, bswap);
 }
 
 static __inline uint16_t
 hammer2_bmap_data_get_class(const void *p, int bswap)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct hammer2_bmap_data, class), bswap));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct hammer2_bmap_data, class), bswap));
 }
 
 static __inline void
 hammer2_bmap_data_set_class(void *p, uint16_t v, int bswap)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct hammer2_bmap_data, class), (uint16_t)v, bswap);
+	dfs_put16((uint8_t *)p + offsetof(struct hammer2_bmap_data, class),
+	    (uint16_t)v, bswap);
 }
 
 static __inline uint32_t
 hammer2_bmap_data_get_avail(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_bmap_data, avail), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct hammer2_bmap_data, avail), bswap));
 }
 
 static __inline void
 hammer2_bmap_data_set_avail(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_bmap_data, avail), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct hammer2_bmap_data, avail),
+	    (uint32_t)v, bswap);
 }
 
 static __inline uint64_t
 hammer2_bmap_data_get_bitmapq(const void *p, size_t i, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_bmap_data, bitmapq) + i * 8, bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_bmap_data, bitmapq) + i * 8, bswap));
 }
 
 static __inline void
 hammer2_bmap_data_set_bitmapq(void *p, size_t i, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_bmap_data, bitmapq) + i * 8, (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_bmap_data, bitmapq) +
+	    i * 8, (uint64_t)v, bswap);
 }
 
-int	hammer2_bmap_data_decode(struct hammer2_bmap_data *, const void *, size_t, int, struct dfs_error *);
-int	hammer2_bmap_data_encode(const struct hammer2_bmap_data *, void *, size_t, int, struct dfs_error *);
-void	hammer2_bmap_data_print(const struct hammer2_bmap_data *, int, dfs_print_fn *, void *);
+int	hammer2_bmap_data_decode(struct hammer2_bmap_data *, const void *,
+	    size_t, int, struct dfs_error *);
+int	hammer2_bmap_data_encode(const struct hammer2_bmap_data *, void *,
+	    size_t, int, struct dfs_error *);
+void	hammer2_bmap_data_print(const struct hammer2_bmap_data *, int,
+	    dfs_print_fn *, void *);
 
 /*
  * struct hammer2_volconf
- * 128 (0x80) media bytes, in the byte order of the structure or stream that holds it.
+ * 128 (0x80) media bytes, in the byte order of the structure or stream that
+ * holds it.
  */
 struct hammer2_volconf {
 	uint8_t			copyid;			/* 0x0000 */
@@ -814,7 +927,8 @@ struct hammer2_volconf {
 
 #define	HAMMER2_VOLCONF_SIZE	128
 
-_Static_assert(sizeof(struct hammer2_volconf) == 128, "struct hammer2_volconf: 128 bytes");
+_Static_assert(sizeof(struct hammer2_volconf) == 128,
+    "struct hammer2_volconf: 128 bytes");
 _Static_assert(offsetof(struct hammer2_volconf, copyid) == 0x0000,
     "hammer2_volconf.copyid at 0x0000");
 _Static_assert(offsetof(struct hammer2_volconf, inprog) == 0x0001,
@@ -867,7 +981,8 @@ hammer2_volconf_set_inprog(void *p, uint8_t v)
 static __inline uint8_t
 hammer2_volconf_get_chain_to(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_volconf, chain_to)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_volconf,
+	    chain_to)]);
 }
 
 static __inline void
@@ -879,7 +994,8 @@ hammer2_volconf_set_chain_to(void *p, uint8_t v)
 static __inline uint8_t
 hammer2_volconf_get_chain_from(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_volconf, chain_from)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_volconf,
+	    chain_from)]);
 }
 
 static __inline void
@@ -891,13 +1007,15 @@ hammer2_volconf_set_chain_from(void *p, uint8_t v)
 static __inline uint16_t
 hammer2_volconf_get_flags(const void *p, int bswap)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct hammer2_volconf, flags), bswap));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct hammer2_volconf, flags), bswap));
 }
 
 static __inline void
 hammer2_volconf_set_flags(void *p, uint16_t v, int bswap)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct hammer2_volconf, flags), (uint16_t)v, bswap);
+	dfs_put16((uint8_t *)p + offsetof(struct hammer2_volconf, flags),
+	    (uint16_t)v, bswap);
 }
 
 static __inline uint8_t
@@ -915,7 +1033,8 @@ hammer2_volconf_set_error(void *p, uint8_t v)
 static __inline uint8_t
 hammer2_volconf_get_priority(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_volconf, priority)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_volconf,
+	    priority)]);
 }
 
 static __inline void
@@ -927,7 +1046,8 @@ hammer2_volconf_set_priority(void *p, uint8_t v)
 static __inline uint8_t
 hammer2_volconf_get_remote_pfs_type(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_volconf, remote_pfs_type)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_volconf,
+	    remote_pfs_type)]);
 }
 
 static __inline void
@@ -939,34 +1059,38 @@ hammer2_volconf_set_remote_pfs_type(void *p, uint8_t v)
 static __inline char
 hammer2_volconf_get_label(const void *p, size_t i)
 {
-	return (((const char *)p)[offsetof(struct hammer2_volconf, label) + i * 1]);
+	return (((const char *)p)[offsetof(struct hammer2_volconf, label) + i]);
 }
 
 static __inline void
 hammer2_volconf_set_label(void *p, size_t i, char v)
 {
-	((char *)p)[offsetof(struct hammer2_volconf, label) + i * 1] = v;
+	((char *)p)[offsetof(struct hammer2_volconf, label) + i] = v;
 }
 
 static __inline char
 hammer2_volconf_get_path(const void *p, size_t i)
 {
-	return (((const char *)p)[offsetof(struct hammer2_volconf, path) + i * 1]);
+	return (((const char *)p)[offsetof(struct hammer2_volconf, path) + i]);
 }
 
 static __inline void
 hammer2_volconf_set_path(void *p, size_t i, char v)
 {
-	((char *)p)[offsetof(struct hammer2_volconf, path) + i * 1] = v;
+	((char *)p)[offsetof(struct hammer2_volconf, path) + i] = v;
 }
 
-int	hammer2_volconf_decode(struct hammer2_volconf *, const void *, size_t, int, struct dfs_error *);
-int	hammer2_volconf_encode(const struct hammer2_volconf *, void *, size_t, int, struct dfs_error *);
-void	hammer2_volconf_print(const struct hammer2_volconf *, int, dfs_print_fn *, void *);
+int	hammer2_volconf_decode(struct hammer2_volconf *, const void *, size_t,
+	    int, struct dfs_error *);
+int	hammer2_volconf_encode(const struct hammer2_volconf *, void *, size_t,
+	    int, struct dfs_error *);
+void	hammer2_volconf_print(const struct hammer2_volconf *, int,
+	    dfs_print_fn *, void *);
 
 /*
  * struct hammer2_inode_meta
- * 256 (0x100) media bytes, in the byte order of the structure or stream that holds it.
+ * 256 (0x100) media bytes, in the byte order of the structure or stream that
+ * holds it.
  */
 struct hammer2_inode_meta {
 	uint16_t		version;	/* 0x0000 */
@@ -1012,7 +1136,8 @@ struct hammer2_inode_meta {
 
 #define	HAMMER2_INODE_META_SIZE	256
 
-_Static_assert(sizeof(struct hammer2_inode_meta) == 256, "struct hammer2_inode_meta: 256 bytes");
+_Static_assert(sizeof(struct hammer2_inode_meta) == 256,
+    "struct hammer2_inode_meta: 256 bytes");
 _Static_assert(offsetof(struct hammer2_inode_meta, version) == 0x0000,
     "hammer2_inode_meta.version at 0x0000");
 _Static_assert(offsetof(struct hammer2_inode_meta, reserved02) == 0x0002,
@@ -1095,19 +1220,22 @@ _Static_assert(offsetof(struct hammer2_inode_meta, reservedE0) == 0x00e8,
 static __inline uint16_t
 hammer2_inode_meta_get_version(const void *p, int bswap)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct hammer2_inode_meta, version), bswap));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, version), bswap));
 }
 
 static __inline void
 hammer2_inode_meta_set_version(void *p, uint16_t v, int bswap)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct hammer2_inode_meta, version), (uint16_t)v, bswap);
+	dfs_put16((uint8_t *)p + offsetof(struct hammer2_inode_meta, version),
+	    (uint16_t)v, bswap);
 }
 
 static __inline uint8_t
 hammer2_inode_meta_get_pfs_subtype(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_inode_meta, pfs_subtype)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_inode_meta,
+	    pfs_subtype)]);
 }
 
 static __inline void
@@ -1119,91 +1247,106 @@ hammer2_inode_meta_set_pfs_subtype(void *p, uint8_t v)
 static __inline uint32_t
 hammer2_inode_meta_get_uflags(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_inode_meta, uflags), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, uflags), bswap));
 }
 
 static __inline void
 hammer2_inode_meta_set_uflags(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_inode_meta, uflags), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct hammer2_inode_meta, uflags),
+	    (uint32_t)v, bswap);
 }
 
 static __inline uint32_t
 hammer2_inode_meta_get_rmajor(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_inode_meta, rmajor), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, rmajor), bswap));
 }
 
 static __inline void
 hammer2_inode_meta_set_rmajor(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_inode_meta, rmajor), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct hammer2_inode_meta, rmajor),
+	    (uint32_t)v, bswap);
 }
 
 static __inline uint32_t
 hammer2_inode_meta_get_rminor(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_inode_meta, rminor), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, rminor), bswap));
 }
 
 static __inline void
 hammer2_inode_meta_set_rminor(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_inode_meta, rminor), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct hammer2_inode_meta, rminor),
+	    (uint32_t)v, bswap);
 }
 
 static __inline uint64_t
 hammer2_inode_meta_get_ctime(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_inode_meta, ctime), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, ctime), bswap));
 }
 
 static __inline void
 hammer2_inode_meta_set_ctime(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, ctime), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, ctime),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint64_t
 hammer2_inode_meta_get_mtime(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_inode_meta, mtime), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, mtime), bswap));
 }
 
 static __inline void
 hammer2_inode_meta_set_mtime(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, mtime), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, mtime),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint64_t
 hammer2_inode_meta_get_atime(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_inode_meta, atime), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, atime), bswap));
 }
 
 static __inline void
 hammer2_inode_meta_set_atime(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, atime), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, atime),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint64_t
 hammer2_inode_meta_get_btime(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_inode_meta, btime), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, btime), bswap));
 }
 
 static __inline void
 hammer2_inode_meta_set_btime(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, btime), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, btime),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint8_t
 hammer2_inode_meta_get_type(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_inode_meta, type)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_inode_meta,
+	    type)]);
 }
 
 static __inline void
@@ -1215,7 +1358,8 @@ hammer2_inode_meta_set_type(void *p, uint8_t v)
 static __inline uint8_t
 hammer2_inode_meta_get_op_flags(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_inode_meta, op_flags)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_inode_meta,
+	    op_flags)]);
 }
 
 static __inline void
@@ -1227,103 +1371,120 @@ hammer2_inode_meta_set_op_flags(void *p, uint8_t v)
 static __inline uint16_t
 hammer2_inode_meta_get_cap_flags(const void *p, int bswap)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct hammer2_inode_meta, cap_flags), bswap));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, cap_flags), bswap));
 }
 
 static __inline void
 hammer2_inode_meta_set_cap_flags(void *p, uint16_t v, int bswap)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct hammer2_inode_meta, cap_flags), (uint16_t)v, bswap);
+	dfs_put16((uint8_t *)p + offsetof(struct hammer2_inode_meta, cap_flags),
+	    (uint16_t)v, bswap);
 }
 
 static __inline uint32_t
 hammer2_inode_meta_get_mode(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_inode_meta, mode), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, mode), bswap));
 }
 
 static __inline void
 hammer2_inode_meta_set_mode(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_inode_meta, mode), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct hammer2_inode_meta, mode),
+	    (uint32_t)v, bswap);
 }
 
 static __inline uint64_t
 hammer2_inode_meta_get_inum(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_inode_meta, inum), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, inum), bswap));
 }
 
 static __inline void
 hammer2_inode_meta_set_inum(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, inum), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, inum),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint64_t
 hammer2_inode_meta_get_size(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_inode_meta, size), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, size), bswap));
 }
 
 static __inline void
 hammer2_inode_meta_set_size(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, size), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, size),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint64_t
 hammer2_inode_meta_get_nlinks(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_inode_meta, nlinks), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, nlinks), bswap));
 }
 
 static __inline void
 hammer2_inode_meta_set_nlinks(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, nlinks), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, nlinks),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint64_t
 hammer2_inode_meta_get_iparent(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_inode_meta, iparent), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, iparent), bswap));
 }
 
 static __inline void
 hammer2_inode_meta_set_iparent(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, iparent), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, iparent),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint64_t
 hammer2_inode_meta_get_name_key(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_inode_meta, name_key), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, name_key), bswap));
 }
 
 static __inline void
 hammer2_inode_meta_set_name_key(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, name_key), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, name_key),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint16_t
 hammer2_inode_meta_get_name_len(const void *p, int bswap)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct hammer2_inode_meta, name_len), bswap));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, name_len), bswap));
 }
 
 static __inline void
 hammer2_inode_meta_set_name_len(void *p, uint16_t v, int bswap)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct hammer2_inode_meta, name_len), (uint16_t)v, bswap);
+	dfs_put16((uint8_t *)p + offsetof(struct hammer2_inode_meta, name_len),
+	    (uint16_t)v, bswap);
 }
 
 static __inline uint8_t
 hammer2_inode_meta_get_ncopies(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_inode_meta, ncopies)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_inode_meta,
+	    ncopies)]);
 }
 
 static __inline void
@@ -1335,7 +1496,8 @@ hammer2_inode_meta_set_ncopies(void *p, uint8_t v)
 static __inline uint8_t
 hammer2_inode_meta_get_comp_algo(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_inode_meta, comp_algo)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_inode_meta,
+	    comp_algo)]);
 }
 
 static __inline void
@@ -1347,7 +1509,8 @@ hammer2_inode_meta_set_comp_algo(void *p, uint8_t v)
 static __inline uint8_t
 hammer2_inode_meta_get_target_type(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_inode_meta, target_type)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_inode_meta,
+	    target_type)]);
 }
 
 static __inline void
@@ -1359,7 +1522,8 @@ hammer2_inode_meta_set_target_type(void *p, uint8_t v)
 static __inline uint8_t
 hammer2_inode_meta_get_check_algo(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_inode_meta, check_algo)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_inode_meta,
+	    check_algo)]);
 }
 
 static __inline void
@@ -1371,7 +1535,8 @@ hammer2_inode_meta_set_check_algo(void *p, uint8_t v)
 static __inline uint8_t
 hammer2_inode_meta_get_pfs_nmasters(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_inode_meta, pfs_nmasters)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_inode_meta,
+	    pfs_nmasters)]);
 }
 
 static __inline void
@@ -1383,7 +1548,8 @@ hammer2_inode_meta_set_pfs_nmasters(void *p, uint8_t v)
 static __inline uint8_t
 hammer2_inode_meta_get_pfs_type(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_inode_meta, pfs_type)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_inode_meta,
+	    pfs_type)]);
 }
 
 static __inline void
@@ -1395,84 +1561,106 @@ hammer2_inode_meta_set_pfs_type(void *p, uint8_t v)
 static __inline uint64_t
 hammer2_inode_meta_get_pfs_inum(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_inode_meta, pfs_inum), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, pfs_inum), bswap));
 }
 
 static __inline void
 hammer2_inode_meta_set_pfs_inum(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, pfs_inum), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, pfs_inum),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint64_t
 hammer2_inode_meta_get_data_quota(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_inode_meta, data_quota), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, data_quota), bswap));
 }
 
 static __inline void
 hammer2_inode_meta_set_data_quota(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, data_quota), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, data_quota), (uint64_t)v,
+	    bswap);
 }
 
 static __inline uint64_t
 hammer2_inode_meta_get_inode_quota(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_inode_meta, inode_quota), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, inode_quota), bswap));
 }
 
 static __inline void
 hammer2_inode_meta_set_inode_quota(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, inode_quota), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, inode_quota), (uint64_t)v,
+	    bswap);
 }
 
 static __inline uint64_t
 hammer2_inode_meta_get_pfs_lsnap_tid(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_inode_meta, pfs_lsnap_tid), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, pfs_lsnap_tid), bswap));
 }
 
 static __inline void
 hammer2_inode_meta_set_pfs_lsnap_tid(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, pfs_lsnap_tid), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, pfs_lsnap_tid), (uint64_t)v,
+	    bswap);
 }
 
 static __inline uint64_t
 hammer2_inode_meta_get_decrypt_check(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_inode_meta, decrypt_check), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, decrypt_check), bswap));
 }
 
 static __inline void
 hammer2_inode_meta_set_decrypt_check(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_inode_meta, decrypt_check), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p +
+	    offsetof(struct hammer2_inode_meta, decrypt_check), (uint64_t)v,
+	    bswap);
 }
 
-int	hammer2_inode_meta_decode(struct hammer2_inode_meta *, const void *, size_t, int, struct dfs_error *);
-int	hammer2_inode_meta_encode(const struct hammer2_inode_meta *, void *, size_t, int, struct dfs_error *);
-int	hammer2_inode_meta_validate(const struct hammer2_inode_meta *, struct dfs_error *);
-void	hammer2_inode_meta_print(const struct hammer2_inode_meta *, int, dfs_print_fn *, void *);
+int	hammer2_inode_meta_decode(struct hammer2_inode_meta *, const void *,
+	    size_t, int, struct dfs_error *);
+int	hammer2_inode_meta_encode(const struct hammer2_inode_meta *, void *,
+	    size_t, int, struct dfs_error *);
+int	hammer2_inode_meta_validate(const struct hammer2_inode_meta *,
+	    struct dfs_error *);
+void	hammer2_inode_meta_print(const struct hammer2_inode_meta *, int,
+	    dfs_print_fn *, void *);
 
 /*
- * struct hammer2_inode_data: an inode: its metadata, its name, and its data or blockset
- * 1024 (0x400) media bytes, in the byte order of the structure or stream that holds it.
+ * struct hammer2_inode_data: an inode: its metadata, its name, and its data or
+ * blockset 1024 (0x400) media bytes, in the byte order of the structure or
+ * stream that holds it.
  */
 struct hammer2_inode_data {
-	struct hammer2_inode_meta	meta;					/* 0x0000 */
-	char				filename[HAMMER2_INODE_MAXNAME];	/* 0x0100 */
+	struct hammer2_inode_meta	meta;		/* 0x0000 */
+	/* 0x0100 */
+	char				filename[HAMMER2_INODE_MAXNAME];
 	union {
-		struct hammer2_blockset	blockset;			/* when 0 */
-		char			data[HAMMER2_EMBEDDED_BYTES];	/* when 1 */
-	} u;									/* 0x0200 */
+		struct hammer2_blockset	blockset;	/* when 0 */
+		/* when 1 */
+		char			data[HAMMER2_EMBEDDED_BYTES];
+	} u;						/* 0x0200 */
 };
 
 #define	HAMMER2_INODE_DATA_SIZE	1024
 
-_Static_assert(sizeof(struct hammer2_inode_data) == 1024, "struct hammer2_inode_data: 1024 bytes");
+_Static_assert(sizeof(struct hammer2_inode_data) == 1024,
+    "struct hammer2_inode_data: 1024 bytes");
 _Static_assert(offsetof(struct hammer2_inode_data, meta) == 0x0000,
     "hammer2_inode_data.meta at 0x0000");
 _Static_assert(offsetof(struct hammer2_inode_data, filename) == 0x0100,
@@ -1483,67 +1671,74 @@ _Static_assert(offsetof(struct hammer2_inode_data, u) == 0x0200,
 static __inline char
 hammer2_inode_data_get_filename(const void *p, size_t i)
 {
-	return (((const char *)p)[offsetof(struct hammer2_inode_data, filename) + i * 1]);
+	return (((const char *)p)[offsetof(struct hammer2_inode_data,
+	    filename) + i]);
 }
 
 static __inline void
 hammer2_inode_data_set_filename(void *p, size_t i, char v)
 {
-	((char *)p)[offsetof(struct hammer2_inode_data, filename) + i * 1] = v;
+	((char *)p)[offsetof(struct hammer2_inode_data, filename) + i] = v;
 }
 
-int	hammer2_inode_data_decode(struct hammer2_inode_data *, const void *, size_t, int, struct dfs_error *);
-int	hammer2_inode_data_encode(const struct hammer2_inode_data *, void *, size_t, int, struct dfs_error *);
-int	hammer2_inode_data_validate(const struct hammer2_inode_data *, struct dfs_error *);
-void	hammer2_inode_data_print(const struct hammer2_inode_data *, int, dfs_print_fn *, void *);
+int	hammer2_inode_data_decode(struct hammer2_inode_data *, const void *,
+	    size_t, int, struct dfs_error *);
+int	hammer2_inode_data_encode(const struct hammer2_inode_data *, void *,
+	    size_t, int, struct dfs_error *);
+int	hammer2_inode_data_validate(const struct hammer2_inode_data *,
+	    struct dfs_error *);
+void	hammer2_inode_data_print(const struct hammer2_inode_data *, int,
+	    dfs_print_fn *, void *);
 
 /*
- * struct hammer2_volume_data: the volume header: one of four copies at the start of each 2 GiB
- * 65536 (0x10000) media bytes, in the byte order its magic 'magic' shows.
+ * struct hammer2_volume_data: the volume header: one of four copies at the
+ * start of each 2 GiB 65536 (0x10000) media bytes, in the byte order its magic
+ * 'magic' shows.
  */
 struct hammer2_volume_data {
-	uint64_t		magic;				/* 0x0000 */
-	uint64_t		boot_beg;			/* 0x0008 */
-	uint64_t		boot_end;			/* 0x0010 */
-	uint64_t		aux_beg;			/* 0x0018 */
-	uint64_t		aux_end;			/* 0x0020 */
-	uint64_t		volu_size;			/* 0x0028 */
-	uint32_t		version;			/* 0x0030 */
-	uint32_t		flags;				/* 0x0034 */
-	uint8_t			copyid;				/* 0x0038 */
-	uint8_t			freemap_version;		/* 0x0039 */
-	uint8_t			peer_type;			/* 0x003a */
-	uint8_t			reserved003B;			/* 0x003b (reserved) */
-	uint32_t		reserved003C;			/* 0x003c (reserved) */
-	struct hammer2_uuid	fsid;				/* 0x0040 */
-	struct hammer2_uuid	fstype;				/* 0x0050 */
-	uint64_t		allocator_size;			/* 0x0060 */
-	uint64_t		allocator_free;			/* 0x0068 */
-	uint64_t		allocator_beg;			/* 0x0070 */
-	uint64_t		mirror_tid;			/* 0x0078 */
-	uint64_t		reserved0080;			/* 0x0080 (reserved) */
-	uint64_t		reserved0088;			/* 0x0088 (reserved) */
-	uint64_t		freemap_tid;			/* 0x0090 */
-	uint64_t		bulkfree_tid;			/* 0x0098 */
-	uint64_t		reserved00A0[5];		/* 0x00a0 (reserved) */
-	uint32_t		copyexists[8];			/* 0x00c8 */
-	uint8_t			reserved0140[248];		/* 0x00e8 (reserved) */
-	uint32_t		icrc_sects[8];			/* 0x01e0 */
-	struct hammer2_blockset	sroot_blockset;			/* 0x0200 */
-	uint8_t			sector2[512];			/* 0x0400 (reserved) */
-	uint8_t			sector3[512];			/* 0x0600 (reserved) */
-	struct hammer2_blockset	freemap_blockset;		/* 0x0800 */
-	uint8_t			sector5[512];			/* 0x0a00 (reserved) */
-	uint8_t			sector6[512];			/* 0x0c00 (reserved) */
-	uint8_t			sector7[512];			/* 0x0e00 (reserved) */
+	uint64_t		magic;			/* 0x0000 */
+	uint64_t		boot_beg;		/* 0x0008 */
+	uint64_t		boot_end;		/* 0x0010 */
+	uint64_t		aux_beg;		/* 0x0018 */
+	uint64_t		aux_end;		/* 0x0020 */
+	uint64_t		volu_size;		/* 0x0028 */
+	uint32_t		version;		/* 0x0030 */
+	uint32_t		flags;			/* 0x0034 */
+	uint8_t			copyid;			/* 0x0038 */
+	uint8_t			freemap_version;	/* 0x0039 */
+	uint8_t			peer_type;		/* 0x003a */
+	uint8_t			reserved003B;		/* 0x003b (reserved) */
+	uint32_t		reserved003C;		/* 0x003c (reserved) */
+	struct hammer2_uuid	fsid;			/* 0x0040 */
+	struct hammer2_uuid	fstype;			/* 0x0050 */
+	uint64_t		allocator_size;		/* 0x0060 */
+	uint64_t		allocator_free;		/* 0x0068 */
+	uint64_t		allocator_beg;		/* 0x0070 */
+	uint64_t		mirror_tid;		/* 0x0078 */
+	uint64_t		reserved0080;		/* 0x0080 (reserved) */
+	uint64_t		reserved0088;		/* 0x0088 (reserved) */
+	uint64_t		freemap_tid;		/* 0x0090 */
+	uint64_t		bulkfree_tid;		/* 0x0098 */
+	uint64_t		reserved00A0[5];	/* 0x00a0 (reserved) */
+	uint32_t		copyexists[8];		/* 0x00c8 */
+	uint8_t			reserved0140[248];	/* 0x00e8 (reserved) */
+	uint32_t		icrc_sects[8];		/* 0x01e0 */
+	struct hammer2_blockset	sroot_blockset;		/* 0x0200 */
+	uint8_t			sector2[512];		/* 0x0400 (reserved) */
+	uint8_t			sector3[512];		/* 0x0600 (reserved) */
+	struct hammer2_blockset	freemap_blockset;	/* 0x0800 */
+	uint8_t			sector5[512];		/* 0x0a00 (reserved) */
+	uint8_t			sector6[512];		/* 0x0c00 (reserved) */
+	uint8_t			sector7[512];		/* 0x0e00 (reserved) */
 	struct hammer2_volconf	copyinfo[HAMMER2_COPYID_COUNT];	/* 0x1000 */
-	uint8_t			reserved0400[0x6ffc];		/* 0x9000 (reserved) */
-	uint32_t		icrc_volheader;			/* 0xfffc */
+	uint8_t			reserved0400[0x6ffc];	/* 0x9000 (reserved) */
+	uint32_t		icrc_volheader;		/* 0xfffc */
 };
 
 #define	HAMMER2_VOLUME_DATA_SIZE	65536
 
-_Static_assert(sizeof(struct hammer2_volume_data) == 65536, "struct hammer2_volume_data: 65536 bytes");
+_Static_assert(sizeof(struct hammer2_volume_data) == 65536,
+    "struct hammer2_volume_data: 65536 bytes");
 _Static_assert(offsetof(struct hammer2_volume_data, magic) == 0x0000,
     "hammer2_volume_data.magic at 0x0000");
 _Static_assert(offsetof(struct hammer2_volume_data, boot_beg) == 0x0008,
@@ -1622,103 +1817,121 @@ _Static_assert(offsetof(struct hammer2_volume_data, icrc_volheader) == 0xfffc,
 static __inline uint64_t
 hammer2_volume_data_get_magic(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_volume_data, magic), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, magic), bswap));
 }
 
 static __inline void
 hammer2_volume_data_set_magic(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_volume_data, magic), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_volume_data, magic),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint64_t
 hammer2_volume_data_get_boot_beg(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_volume_data, boot_beg), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, boot_beg), bswap));
 }
 
 static __inline void
 hammer2_volume_data_set_boot_beg(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_volume_data, boot_beg), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_volume_data, boot_beg),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint64_t
 hammer2_volume_data_get_boot_end(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_volume_data, boot_end), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, boot_end), bswap));
 }
 
 static __inline void
 hammer2_volume_data_set_boot_end(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_volume_data, boot_end), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_volume_data, boot_end),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint64_t
 hammer2_volume_data_get_aux_beg(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_volume_data, aux_beg), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, aux_beg), bswap));
 }
 
 static __inline void
 hammer2_volume_data_set_aux_beg(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_volume_data, aux_beg), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_volume_data, aux_beg),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint64_t
 hammer2_volume_data_get_aux_end(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_volume_data, aux_end), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, aux_end), bswap));
 }
 
 static __inline void
 hammer2_volume_data_set_aux_end(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_volume_data, aux_end), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p + offsetof(struct hammer2_volume_data, aux_end),
+	    (uint64_t)v, bswap);
 }
 
 static __inline uint64_t
 hammer2_volume_data_get_volu_size(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_volume_data, volu_size), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, volu_size), bswap));
 }
 
 static __inline void
 hammer2_volume_data_set_volu_size(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_volume_data, volu_size), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, volu_size), (uint64_t)v,
+	    bswap);
 }
 
 static __inline uint32_t
 hammer2_volume_data_get_version(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_volume_data, version), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, version), bswap));
 }
 
 static __inline void
 hammer2_volume_data_set_version(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_volume_data, version), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct hammer2_volume_data, version),
+	    (uint32_t)v, bswap);
 }
 
 static __inline uint32_t
 hammer2_volume_data_get_flags(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_volume_data, flags), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, flags), bswap));
 }
 
 static __inline void
 hammer2_volume_data_set_flags(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_volume_data, flags), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p + offsetof(struct hammer2_volume_data, flags),
+	    (uint32_t)v, bswap);
 }
 
 static __inline uint8_t
 hammer2_volume_data_get_copyid(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_volume_data, copyid)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_volume_data,
+	    copyid)]);
 }
 
 static __inline void
@@ -1730,19 +1943,22 @@ hammer2_volume_data_set_copyid(void *p, uint8_t v)
 static __inline uint8_t
 hammer2_volume_data_get_freemap_version(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_volume_data, freemap_version)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_volume_data,
+	    freemap_version)]);
 }
 
 static __inline void
 hammer2_volume_data_set_freemap_version(void *p, uint8_t v)
 {
-	((uint8_t *)p)[offsetof(struct hammer2_volume_data, freemap_version)] = v;
+	((uint8_t *)p)[offsetof(struct hammer2_volume_data,
+	    freemap_version)] = v;
 }
 
 static __inline uint8_t
 hammer2_volume_data_get_peer_type(const void *p)
 {
-	return (((const uint8_t *)p)[offsetof(struct hammer2_volume_data, peer_type)]);
+	return (((const uint8_t *)p)[offsetof(struct hammer2_volume_data,
+	    peer_type)]);
 }
 
 static __inline void
@@ -1754,121 +1970,153 @@ hammer2_volume_data_set_peer_type(void *p, uint8_t v)
 static __inline uint64_t
 hammer2_volume_data_get_allocator_size(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_volume_data, allocator_size), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, allocator_size), bswap));
 }
 
 static __inline void
 hammer2_volume_data_set_allocator_size(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_volume_data, allocator_size), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, allocator_size), (uint64_t)v,
+	    bswap);
 }
 
 static __inline uint64_t
 hammer2_volume_data_get_allocator_free(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_volume_data, allocator_free), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, allocator_free), bswap));
 }
 
 static __inline void
 hammer2_volume_data_set_allocator_free(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_volume_data, allocator_free), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, allocator_free), (uint64_t)v,
+	    bswap);
 }
 
 static __inline uint64_t
 hammer2_volume_data_get_allocator_beg(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_volume_data, allocator_beg), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, allocator_beg), bswap));
 }
 
 static __inline void
 hammer2_volume_data_set_allocator_beg(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_volume_data, allocator_beg), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, allocator_beg), (uint64_t)v,
+	    bswap);
 }
 
 static __inline uint64_t
 hammer2_volume_data_get_mirror_tid(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_volume_data, mirror_tid), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, mirror_tid), bswap));
 }
 
 static __inline void
 hammer2_volume_data_set_mirror_tid(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_volume_data, mirror_tid), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, mirror_tid), (uint64_t)v,
+	    bswap);
 }
 
 static __inline uint64_t
 hammer2_volume_data_get_freemap_tid(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_volume_data, freemap_tid), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, freemap_tid), bswap));
 }
 
 static __inline void
 hammer2_volume_data_set_freemap_tid(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_volume_data, freemap_tid), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, freemap_tid), (uint64_t)v,
+	    bswap);
 }
 
 static __inline uint64_t
 hammer2_volume_data_get_bulkfree_tid(const void *p, int bswap)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct hammer2_volume_data, bulkfree_tid), bswap));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, bulkfree_tid), bswap));
 }
 
 static __inline void
 hammer2_volume_data_set_bulkfree_tid(void *p, uint64_t v, int bswap)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct hammer2_volume_data, bulkfree_tid), (uint64_t)v, bswap);
+	dfs_put64((uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, bulkfree_tid), (uint64_t)v,
+	    bswap);
 }
 
 static __inline uint32_t
 hammer2_volume_data_get_copyexists(const void *p, size_t i, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_volume_data, copyexists) + i * 4, bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, copyexists) + i * 4, bswap));
 }
 
 static __inline void
 hammer2_volume_data_set_copyexists(void *p, size_t i, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_volume_data, copyexists) + i * 4, (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, copyexists) + i * 4,
+	    (uint32_t)v, bswap);
 }
 
 static __inline uint32_t
 hammer2_volume_data_get_icrc_sects(const void *p, size_t i, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_volume_data, icrc_sects) + i * 4, bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, icrc_sects) + i * 4, bswap));
 }
 
 static __inline void
 hammer2_volume_data_set_icrc_sects(void *p, size_t i, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_volume_data, icrc_sects) + i * 4, (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, icrc_sects) + i * 4,
+	    (uint32_t)v, bswap);
 }
 
 static __inline uint32_t
 hammer2_volume_data_get_icrc_volheader(const void *p, int bswap)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct hammer2_volume_data, icrc_volheader), bswap));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, icrc_volheader), bswap));
 }
 
 static __inline void
 hammer2_volume_data_set_icrc_volheader(void *p, uint32_t v, int bswap)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct hammer2_volume_data, icrc_volheader), (uint32_t)v, bswap);
+	dfs_put32((uint8_t *)p +
+	    offsetof(struct hammer2_volume_data, icrc_volheader), (uint32_t)v,
+	    bswap);
 }
 
 int	hammer2_volume_data_detect(const void *, size_t);
-int	hammer2_volume_data_decode(struct hammer2_volume_data *, const void *, size_t, struct dfs_error *);
-int	hammer2_volume_data_encode(const struct hammer2_volume_data *, void *, size_t, int, struct dfs_error *);
-int	hammer2_volume_data_validate(const struct hammer2_volume_data *, struct dfs_error *);
+int	hammer2_volume_data_decode(struct hammer2_volume_data *, const void *,
+	    size_t, struct dfs_error *);
+int	hammer2_volume_data_encode(const struct hammer2_volume_data *, void *,
+	    size_t, int, struct dfs_error *);
+int	hammer2_volume_data_validate(const struct hammer2_volume_data *,
+	    struct dfs_error *);
 int	hammer2_volume_data_crc_sect1(const void *, size_t, uint32_t *);
 int	hammer2_volume_data_crc_sect0(const void *, size_t, uint32_t *);
 int	hammer2_volume_data_crc_volheader(const void *, size_t, uint32_t *);
 int	hammer2_volume_data_seal(void *, size_t, int);
-int	hammer2_volume_data_verify(const void *, size_t, int, struct dfs_error *);
-void	hammer2_volume_data_print(const struct hammer2_volume_data *, int, dfs_print_fn *, void *);
+int	hammer2_volume_data_verify(const void *, size_t, int,
+	    struct dfs_error *);
+void	hammer2_volume_data_print(const struct hammer2_volume_data *, int,
+	    dfs_print_fn *, void *);
 
 const char	*hammer2_bref_type_name(unsigned int);
 const char	*hammer2_bref_flag_name(unsigned int);

@@ -15,12 +15,18 @@
 static void
 rec_swap(uint8_t *d, const uint8_t *p)
 {
-	dfs_swapto16(d + offsetof(struct rec, version), p + offsetof(struct rec, version));
-	dfs_swapto16(d + offsetof(struct rec, kind), p + offsetof(struct rec, kind));
-	dfs_swapto32(d + offsetof(struct rec, id), p + offsetof(struct rec, id));
-	dfs_swapto64(d + offsetof(struct rec, v1_stamp), p + offsetof(struct rec, v1_stamp));
-	dfs_swapto32(d + offsetof(struct rec, v2_flags), p + offsetof(struct rec, v2_flags));
-	dfs_swapto32(d + offsetof(struct rec, v2_extra), p + offsetof(struct rec, v2_extra));
+	dfs_swapto16(d + offsetof(struct rec, version),
+	    p + offsetof(struct rec, version));
+	dfs_swapto16(d + offsetof(struct rec, kind),
+	    p + offsetof(struct rec, kind));
+	dfs_swapto32(d + offsetof(struct rec, id),
+	    p + offsetof(struct rec, id));
+	dfs_swapto64(d + offsetof(struct rec, v1_stamp),
+	    p + offsetof(struct rec, v1_stamp));
+	dfs_swapto32(d + offsetof(struct rec, v2_flags),
+	    p + offsetof(struct rec, v2_flags));
+	dfs_swapto32(d + offsetof(struct rec, v2_extra),
+	    p + offsetof(struct rec, v2_extra));
 }
 
 /*
@@ -32,7 +38,8 @@ static __inline int
 rec_check(const struct rec *s, struct dfs_error *err)
 {
 	if (s->version > 2)
-		return (dfs_fail(err, "rec", "version", offsetof(struct rec, version), DFS_ERANGE));
+		return (dfs_fail(err, "rec", "version",
+		    offsetof(struct rec, version), DFS_ERANGE));
 	return (0);
 }
 
@@ -163,8 +170,10 @@ rec_print(const struct rec *s, int indent, dfs_print_fn *pr, void *arg)
 static void
 entry_swap(uint8_t *d, const uint8_t *p)
 {
-	dfs_swapto32(d + offsetof(struct entry, ino), p + offsetof(struct entry, ino));
-	dfs_swapto16(d + offsetof(struct entry, reclen), p + offsetof(struct entry, reclen));
+	dfs_swapto32(d + offsetof(struct entry, ino),
+	    p + offsetof(struct entry, ino));
+	dfs_swapto16(d + offsetof(struct entry, reclen),
+	    p + offsetof(struct entry, reclen));
 }
 
 /*
@@ -176,7 +185,8 @@ static __inline int
 entry_check(const struct entry *s, struct dfs_error *err)
 {
 	if (s->namlen > 32)
-		return (dfs_fail(err, "entry", "name", offsetof(struct entry, name), DFS_ELENGTH));
+		return (dfs_fail(err, "entry", "name",
+		    offsetof(struct entry, name), DFS_ELENGTH));
 	return (0);
 }
 
@@ -197,7 +207,8 @@ entry_media_size(const struct entry *s)
  * validate it.
  */
 int
-entry_decode(struct entry *s, const void *buf, size_t len, struct dfs_error *err)
+entry_decode(struct entry *s, const void *buf, size_t len,
+    struct dfs_error *err)
 {
 	size_t n;
 
@@ -221,7 +232,8 @@ entry_decode(struct entry *s, const void *buf, size_t len, struct dfs_error *err
  * Validate s and encode it into buf (len bytes).
  */
 int
-entry_encode(const struct entry *s, void *buf, size_t len, struct dfs_error *err)
+entry_encode(const struct entry *s, void *buf, size_t len,
+    struct dfs_error *err)
 {
 	size_t n;
 	int error;
@@ -259,11 +271,14 @@ static void
 words_swap(uint8_t *d, const uint8_t *p)
 {
 	if (DFS_SWAP_LITTLE) {
-		dfs_swapto16(d + offsetof(struct words, count), p + offsetof(struct words, count));
-		dfs_swapto16(d + offsetof(struct words, le16), p + offsetof(struct words, le16));
+		dfs_swapto16(d + offsetof(struct words, count),
+		    p + offsetof(struct words, count));
+		dfs_swapto16(d + offsetof(struct words, le16),
+		    p + offsetof(struct words, le16));
 	}
 	if (DFS_SWAP_BIG) {
-		dfs_swapto32(d + offsetof(struct words, be32), p + offsetof(struct words, be32));
+		dfs_swapto32(d + offsetof(struct words, be32),
+		    p + offsetof(struct words, be32));
 	}
 }
 
@@ -276,9 +291,11 @@ static __inline int
 words_check(const struct words *s, struct dfs_error *err)
 {
 	if (s->count > 8)
-		return (dfs_fail(err, "words", "count", offsetof(struct words, count), DFS_ERANGE));
+		return (dfs_fail(err, "words", "count",
+		    offsetof(struct words, count), DFS_ERANGE));
 	if (s->count > 8)
-		return (dfs_fail(err, "words", "list", offsetof(struct words, list), DFS_ELENGTH));
+		return (dfs_fail(err, "words", "list",
+		    offsetof(struct words, list), DFS_ELENGTH));
 	return (0);
 }
 
@@ -299,7 +316,8 @@ words_media_size(const struct words *s)
  * validate it.
  */
 int
-words_decode(struct words *s, const void *buf, size_t len, struct dfs_error *err)
+words_decode(struct words *s, const void *buf, size_t len,
+    struct dfs_error *err)
 {
 	size_t n;
 
@@ -328,7 +346,8 @@ words_decode(struct words *s, const void *buf, size_t len, struct dfs_error *err
  * Validate s and encode it into buf (len bytes).
  */
 int
-words_encode(const struct words *s, void *buf, size_t len, struct dfs_error *err)
+words_encode(const struct words *s, void *buf, size_t len,
+    struct dfs_error *err)
 {
 	size_t n;
 	int error;
@@ -344,7 +363,8 @@ words_encode(const struct words *s, void *buf, size_t len, struct dfs_error *err
 		size_t i;
 
 		for (i = 0; i < s->count; i++)
-			dfs_swap32((uint8_t *)buf + WORDS_SIZE + i * sizeof(s->list[0]));
+			dfs_swap32((uint8_t *)buf + WORDS_SIZE +
+			    i * sizeof(s->list[0]));
 	}
 	return (0);
 }
@@ -363,7 +383,8 @@ words_print(const struct words *s, int indent, dfs_print_fn *pr, void *arg)
 	pr(arg, "%*shost32: %ju\n", indent, "", (uintmax_t)s->host32);
 	pr(arg, "%*slist:", indent, "");
 	for (i = 0; i < s->count; i++)
-		pr(arg, " %ju", (uintmax_t)((const uint32_t *)(const void *)&s->list)[i]);
+		pr(arg, " %ju",
+		    (uintmax_t)((const uint32_t *)(const void *)&s->list)[i]);
 	pr(arg, "\n");
 }
 
@@ -372,7 +393,8 @@ words_print(const struct words *s, int indent, dfs_print_fn *pr, void *arg)
  * validate it.
  */
 int
-incore_decode(struct incore *s, const void *buf, size_t len, struct dfs_error *err)
+incore_decode(struct incore *s, const void *buf, size_t len,
+    struct dfs_error *err)
 {
 	if (len < INCORE_SIZE)
 		return (dfs_fail(err, "incore", NULL, 0, DFS_ESHORT));
@@ -384,7 +406,8 @@ incore_decode(struct incore *s, const void *buf, size_t len, struct dfs_error *e
  * Validate s and encode it into buf (len bytes).
  */
 int
-incore_encode(const struct incore *s, void *buf, size_t len, struct dfs_error *err)
+incore_encode(const struct incore *s, void *buf, size_t len,
+    struct dfs_error *err)
 {
 	if (len < INCORE_SIZE)
 		return (dfs_fail(err, "incore", NULL, 0, DFS_ESHORT));
@@ -406,7 +429,8 @@ incore_print(const struct incore *s, int indent, dfs_print_fn *pr, void *arg)
 	pr(arg, "%*shint: %jd\n", indent, "", (intmax_t)s->hint);
 	pr(arg, "%*sslots:", indent, "");
 	for (i = 0; i < sizeof(s->slots) / sizeof(struct incore *); i++)
-		pr(arg, " %p", ((const struct incore * *)(const void *)&s->slots)[i]);
+		pr(arg, " %p",
+		    ((const struct incore * *)(const void *)&s->slots)[i]);
 	pr(arg, "\n");
 	pr(arg, "%*sowner: %p\n", indent, "", s->owner);
 	pr(arg, "%*snext: %p\n", indent, "", s->next);
@@ -419,8 +443,10 @@ incore_print(const struct incore *s, int indent, dfs_print_fn *pr, void *arg)
 static void
 tight_swap(uint8_t *d, const uint8_t *p)
 {
-	dfs_swapto32(d + offsetof(struct tight, value), p + offsetof(struct tight, value));
-	dfs_swapto16(d + offsetof(struct tight, more), p + offsetof(struct tight, more));
+	dfs_swapto32(d + offsetof(struct tight, value),
+	    p + offsetof(struct tight, value));
+	dfs_swapto16(d + offsetof(struct tight, more),
+	    p + offsetof(struct tight, more));
 }
 
 /*
@@ -428,7 +454,8 @@ tight_swap(uint8_t *d, const uint8_t *p)
  * validate it.
  */
 int
-tight_decode(struct tight *s, const void *buf, size_t len, struct dfs_error *err)
+tight_decode(struct tight *s, const void *buf, size_t len,
+    struct dfs_error *err)
 {
 	if (len < TIGHT_SIZE)
 		return (dfs_fail(err, "tight", NULL, 0, DFS_ESHORT));
@@ -442,7 +469,8 @@ tight_decode(struct tight *s, const void *buf, size_t len, struct dfs_error *err
  * Validate s and encode it into buf (len bytes).
  */
 int
-tight_encode(const struct tight *s, void *buf, size_t len, struct dfs_error *err)
+tight_encode(const struct tight *s, void *buf, size_t len,
+    struct dfs_error *err)
 {
 	if (len < TIGHT_SIZE)
 		return (dfs_fail(err, "tight", NULL, 0, DFS_ESHORT));
@@ -468,7 +496,8 @@ tight_print(const struct tight *s, int indent, dfs_print_fn *pr, void *arg)
  * validate it.
  */
 int
-shared_decode(struct shared *s, const void *buf, size_t len, struct dfs_error *err)
+shared_decode(struct shared *s, const void *buf, size_t len,
+    struct dfs_error *err)
 {
 	if (len < SHARED_SIZE)
 		return (dfs_fail(err, "shared", NULL, 0, DFS_ESHORT));
@@ -480,7 +509,8 @@ shared_decode(struct shared *s, const void *buf, size_t len, struct dfs_error *e
  * Validate s and encode it into buf (len bytes).
  */
 int
-shared_encode(const struct shared *s, void *buf, size_t len, struct dfs_error *err)
+shared_encode(const struct shared *s, void *buf, size_t len,
+    struct dfs_error *err)
 {
 	if (len < SHARED_SIZE)
 		return (dfs_fail(err, "shared", NULL, 0, DFS_ESHORT));
@@ -506,8 +536,10 @@ shared_print(const struct shared *s, int indent, dfs_print_fn *pr, void *arg)
 static void
 aligned_part_swap(uint8_t *d, const uint8_t *p)
 {
-	dfs_swapto32(d + offsetof(struct aligned_part, a), p + offsetof(struct aligned_part, a));
-	dfs_swapto64(d + offsetof(struct aligned_part, b), p + offsetof(struct aligned_part, b));
+	dfs_swapto32(d + offsetof(struct aligned_part, a),
+	    p + offsetof(struct aligned_part, a));
+	dfs_swapto64(d + offsetof(struct aligned_part, b),
+	    p + offsetof(struct aligned_part, b));
 }
 
 /*
@@ -519,7 +551,8 @@ static __inline int
 aligned_part_check(const struct aligned_part *s, struct dfs_error *err)
 {
 	if (s->a > 10)
-		return (dfs_fail(err, "aligned_part", "a", offsetof(struct aligned_part, a), DFS_ERANGE));
+		return (dfs_fail(err, "aligned_part", "a",
+		    offsetof(struct aligned_part, a), DFS_ERANGE));
 	return (0);
 }
 
@@ -534,7 +567,8 @@ aligned_part_validate(const struct aligned_part *s, struct dfs_error *err)
  * validate it.
  */
 int
-aligned_part_decode(struct aligned_part *s, const void *buf, size_t len, struct dfs_error *err)
+aligned_part_decode(struct aligned_part *s, const void *buf, size_t len,
+    struct dfs_error *err)
 {
 	if (len < ALIGNED_PART_SIZE)
 		return (dfs_fail(err, "aligned_part", NULL, 0, DFS_ESHORT));
@@ -548,7 +582,8 @@ aligned_part_decode(struct aligned_part *s, const void *buf, size_t len, struct 
  * Validate s and encode it into buf (len bytes).
  */
 int
-aligned_part_encode(const struct aligned_part *s, void *buf, size_t len, struct dfs_error *err)
+aligned_part_encode(const struct aligned_part *s, void *buf, size_t len,
+    struct dfs_error *err)
 {
 	int error;
 
@@ -566,7 +601,8 @@ aligned_part_encode(const struct aligned_part *s, void *buf, size_t len, struct 
  * Print s, a field a line, indented by indent columns.
  */
 void
-aligned_part_print(const struct aligned_part *s, int indent, dfs_print_fn *pr, void *arg)
+aligned_part_print(const struct aligned_part *s, int indent, dfs_print_fn *pr,
+    void *arg)
 {
 	pr(arg, "%*sa: %ju\n", indent, "", (uintmax_t)s->a);
 	dfs_print_bytes(pr, arg, indent, "pad_0004", &s->pad_0004,
@@ -576,21 +612,25 @@ aligned_part_print(const struct aligned_part *s, int indent, dfs_print_fn *pr, v
 
 /*
  * Store at d, swapped, every field of the packed_whole at p whose order is not
- * the host's (the caller tests DFS_SWAP_LITTLE); d holds a copy of p, and s is the structure in host order, for the union selectors.
+ * the host's (the caller tests DFS_SWAP_LITTLE); d holds a copy of p, and s is
+ * the structure in host order, for the union selectors.
  */
 static void
 packed_whole_swap(uint8_t *d, const uint8_t *p, const struct packed_whole *s)
 {
 	size_t i;
 
-	aligned_part_swap(d + offsetof(struct packed_whole, one), p + offsetof(struct packed_whole, one));
+	aligned_part_swap(d + offsetof(struct packed_whole, one),
+	    p + offsetof(struct packed_whole, one));
 	for (i = 0; i < 2; i++)
 		aligned_part_swap(d + offsetof(struct packed_whole, two) +
-		    i * sizeof(struct aligned_part), p + offsetof(struct packed_whole, two) +
+		    i * sizeof(struct aligned_part),
+		    p + offsetof(struct packed_whole, two) +
 		    i * sizeof(struct aligned_part));
 	switch (s->tag) {
 	case 1:
-		aligned_part_swap(d + offsetof(struct packed_whole, u.x), p + offsetof(struct packed_whole, u.x));
+		aligned_part_swap(d + offsetof(struct packed_whole, u.x),
+		    p + offsetof(struct packed_whole, u.x));
 		break;
 	default:
 		break;
@@ -608,7 +648,8 @@ packed_whole_check(const struct packed_whole *s, struct dfs_error *err)
 	size_t i;
 	int error;
 
-	if ((error = aligned_part_check((const void *)((const uint8_t *)s + offsetof(struct packed_whole, one)), err)) != 0)
+	if ((error = aligned_part_check((const void *)((const uint8_t *)s +
+	    offsetof(struct packed_whole, one)), err)) != 0)
 		return (error);
 	for (i = 0; i < sizeof(s->two) / sizeof(struct aligned_part); i++)
 		if ((error = aligned_part_check(
@@ -636,7 +677,8 @@ packed_whole_validate(const struct packed_whole *s, struct dfs_error *err)
  * validate it.
  */
 int
-packed_whole_decode(struct packed_whole *s, const void *buf, size_t len, struct dfs_error *err)
+packed_whole_decode(struct packed_whole *s, const void *buf, size_t len,
+    struct dfs_error *err)
 {
 	if (len < PACKED_WHOLE_SIZE)
 		return (dfs_fail(err, "packed_whole", NULL, 0, DFS_ESHORT));
@@ -650,7 +692,8 @@ packed_whole_decode(struct packed_whole *s, const void *buf, size_t len, struct 
  * Validate s and encode it into buf (len bytes).
  */
 int
-packed_whole_encode(const struct packed_whole *s, void *buf, size_t len, struct dfs_error *err)
+packed_whole_encode(const struct packed_whole *s, void *buf, size_t len,
+    struct dfs_error *err)
 {
 	int error;
 
@@ -668,7 +711,8 @@ packed_whole_encode(const struct packed_whole *s, void *buf, size_t len, struct 
  * Print s, a field a line, indented by indent columns.
  */
 void
-packed_whole_print(const struct packed_whole *s, int indent, dfs_print_fn *pr, void *arg)
+packed_whole_print(const struct packed_whole *s, int indent, dfs_print_fn *pr,
+    void *arg)
 {
 	size_t i;
 

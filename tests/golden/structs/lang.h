@@ -45,73 +45,85 @@ _Static_assert(offsetof(struct rec, v2_extra) == 0x0014,
 static __inline uint16_t
 rec_get_version(const void *p)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct rec, version), DFS_SWAP_BIG));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct rec, version), DFS_SWAP_BIG));
 }
 
 static __inline void
 rec_set_version(void *p, uint16_t v)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct rec, version), (uint16_t)v, DFS_SWAP_BIG);
+	dfs_put16((uint8_t *)p + offsetof(struct rec, version), (uint16_t)v,
+	    DFS_SWAP_BIG);
 }
 
 static __inline uint16_t
 rec_get_kind(const void *p)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct rec, kind), DFS_SWAP_BIG));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct rec, kind), DFS_SWAP_BIG));
 }
 
 static __inline void
 rec_set_kind(void *p, uint16_t v)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct rec, kind), (uint16_t)v, DFS_SWAP_BIG);
+	dfs_put16((uint8_t *)p + offsetof(struct rec, kind), (uint16_t)v,
+	    DFS_SWAP_BIG);
 }
 
 static __inline uint32_t
 rec_get_id(const void *p)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct rec, id), DFS_SWAP_BIG));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct rec, id), DFS_SWAP_BIG));
 }
 
 static __inline void
 rec_set_id(void *p, uint32_t v)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct rec, id), (uint32_t)v, DFS_SWAP_BIG);
+	dfs_put32((uint8_t *)p + offsetof(struct rec, id), (uint32_t)v,
+	    DFS_SWAP_BIG);
 }
 
 static __inline uint64_t
 rec_get_v1_stamp(const void *p)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct rec, v1_stamp), DFS_SWAP_BIG));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct rec, v1_stamp), DFS_SWAP_BIG));
 }
 
 static __inline void
 rec_set_v1_stamp(void *p, uint64_t v)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct rec, v1_stamp), (uint64_t)v, DFS_SWAP_BIG);
+	dfs_put64((uint8_t *)p + offsetof(struct rec, v1_stamp), (uint64_t)v,
+	    DFS_SWAP_BIG);
 }
 
 static __inline uint32_t
 rec_get_v2_flags(const void *p)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct rec, v2_flags), DFS_SWAP_BIG));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct rec, v2_flags), DFS_SWAP_BIG));
 }
 
 static __inline void
 rec_set_v2_flags(void *p, uint32_t v)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct rec, v2_flags), (uint32_t)v, DFS_SWAP_BIG);
+	dfs_put32((uint8_t *)p + offsetof(struct rec, v2_flags), (uint32_t)v,
+	    DFS_SWAP_BIG);
 }
 
 static __inline uint32_t
 rec_get_v2_extra(const void *p)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct rec, v2_extra), DFS_SWAP_BIG));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct rec, v2_extra), DFS_SWAP_BIG));
 }
 
 static __inline void
 rec_set_v2_extra(void *p, uint32_t v)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct rec, v2_extra), (uint32_t)v, DFS_SWAP_BIG);
+	dfs_put32((uint8_t *)p + offsetof(struct rec, v2_extra), (uint32_t)v,
+	    DFS_SWAP_BIG);
 }
 
 int	rec_decode(struct rec *, const void *, size_t, struct dfs_error *);
@@ -151,25 +163,29 @@ _Static_assert(offsetof(struct entry, name) == 0x0008,
 static __inline uint32_t
 entry_get_ino(const void *p)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct entry, ino), DFS_SWAP_LITTLE));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct entry, ino), DFS_SWAP_LITTLE));
 }
 
 static __inline void
 entry_set_ino(void *p, uint32_t v)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct entry, ino), (uint32_t)v, DFS_SWAP_LITTLE);
+	dfs_put32((uint8_t *)p + offsetof(struct entry, ino), (uint32_t)v,
+	    DFS_SWAP_LITTLE);
 }
 
 static __inline uint16_t
 entry_get_reclen(const void *p)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct entry, reclen), DFS_SWAP_LITTLE));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct entry, reclen), DFS_SWAP_LITTLE));
 }
 
 static __inline void
 entry_set_reclen(void *p, uint16_t v)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct entry, reclen), (uint16_t)v, DFS_SWAP_LITTLE);
+	dfs_put16((uint8_t *)p + offsetof(struct entry, reclen), (uint16_t)v,
+	    DFS_SWAP_LITTLE);
 }
 
 static __inline uint8_t
@@ -199,13 +215,13 @@ entry_set_namlen(void *p, uint8_t v)
 static __inline char
 entry_get_name(const void *p, size_t i)
 {
-	return (((const char *)p)[offsetof(struct entry, name) + i * 1]);
+	return (((const char *)p)[offsetof(struct entry, name) + i]);
 }
 
 static __inline void
 entry_set_name(void *p, size_t i, char v)
 {
-	((char *)p)[offsetof(struct entry, name) + i * 1] = v;
+	((char *)p)[offsetof(struct entry, name) + i] = v;
 }
 
 int	entry_decode(struct entry *, const void *, size_t, struct dfs_error *);
@@ -244,61 +260,71 @@ _Static_assert(offsetof(struct words, list) == 0x000c,
 static __inline uint16_t
 words_get_count(const void *p)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct words, count), DFS_SWAP_LITTLE));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct words, count), DFS_SWAP_LITTLE));
 }
 
 static __inline void
 words_set_count(void *p, uint16_t v)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct words, count), (uint16_t)v, DFS_SWAP_LITTLE);
+	dfs_put16((uint8_t *)p + offsetof(struct words, count), (uint16_t)v,
+	    DFS_SWAP_LITTLE);
 }
 
 static __inline uint16_t
 words_get_le16(const void *p)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct words, le16), DFS_SWAP_LITTLE));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct words, le16), DFS_SWAP_LITTLE));
 }
 
 static __inline void
 words_set_le16(void *p, uint16_t v)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct words, le16), (uint16_t)v, DFS_SWAP_LITTLE);
+	dfs_put16((uint8_t *)p + offsetof(struct words, le16), (uint16_t)v,
+	    DFS_SWAP_LITTLE);
 }
 
 static __inline uint32_t
 words_get_be32(const void *p)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct words, be32), DFS_SWAP_BIG));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct words, be32), DFS_SWAP_BIG));
 }
 
 static __inline void
 words_set_be32(void *p, uint32_t v)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct words, be32), (uint32_t)v, DFS_SWAP_BIG);
+	dfs_put32((uint8_t *)p + offsetof(struct words, be32), (uint32_t)v,
+	    DFS_SWAP_BIG);
 }
 
 static __inline uint32_t
 words_get_host32(const void *p)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct words, host32), 0));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct words, host32), 0));
 }
 
 static __inline void
 words_set_host32(void *p, uint32_t v)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct words, host32), (uint32_t)v, 0);
+	dfs_put32((uint8_t *)p + offsetof(struct words, host32), (uint32_t)v,
+	    0);
 }
 
 static __inline uint32_t
 words_get_list(const void *p, size_t i)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct words, list) + i * 4, DFS_SWAP_LITTLE));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct words, list) + i * 4, DFS_SWAP_LITTLE));
 }
 
 static __inline void
 words_set_list(void *p, size_t i, uint32_t v)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct words, list) + i * 4, (uint32_t)v, DFS_SWAP_LITTLE);
+	dfs_put32((uint8_t *)p + offsetof(struct words, list) + i * 4,
+	    (uint32_t)v, DFS_SWAP_LITTLE);
 }
 
 int	words_decode(struct words *, const void *, size_t, struct dfs_error *);
@@ -313,12 +339,13 @@ void	words_print(const struct words *, int, dfs_print_fn *, void *);
  * Laid out differently on LP64 and ILP32: hint, slots, owner, next.
  */
 struct incore {
-	int32_t		refs;					/* 0x0000 */
-	uint8_t		pad_0004[4];				/* 0x0004 */
-	long		hint;					/* 0x0008/0x0008 */
-	struct incore	*slots[(32 / sizeof(void *)) - 3];	/* 0x0010/0x000c */
-	char		**owner;				/* 0x0018/0x0020 */
-	void		*next;					/* 0x0020/0x0024 */
+	int32_t		refs;				/* 0x0000 */
+	uint8_t		pad_0004[4];			/* 0x0004 */
+	long		hint;				/* 0x0008/0x0008 */
+	/* 0x0010/0x000c */
+	struct incore	*slots[(32 / sizeof(void *)) - 3];
+	char		**owner;			/* 0x0018/0x0020 */
+	void		*next;				/* 0x0020/0x0024 */
 };
 
 #define	INCORE_SIZE	40
@@ -357,7 +384,8 @@ _Static_assert(offsetof(struct incore, next) == 0x0024,
 static __inline int32_t
 incore_get_refs(const void *p)
 {
-	return ((int32_t)dfs_get32((const uint8_t *)p + offsetof(struct incore, refs), 0));
+	return ((int32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct incore, refs), 0));
 }
 
 static __inline void
@@ -369,17 +397,21 @@ incore_set_refs(void *p, int32_t v)
 static __inline long
 incore_get_hint(const void *p)
 {
-	return ((long)dfs_getlong((const uint8_t *)p + offsetof(struct incore, hint), 0));
+	return ((long)dfs_getlong((const uint8_t *)p +
+	    offsetof(struct incore, hint), 0));
 }
 
 static __inline void
 incore_set_hint(void *p, long v)
 {
-	dfs_putlong((uint8_t *)p + offsetof(struct incore, hint), (unsigned long)v, 0);
+	dfs_putlong((uint8_t *)p + offsetof(struct incore, hint),
+	    (unsigned long)v, 0);
 }
 
-int	incore_decode(struct incore *, const void *, size_t, struct dfs_error *);
-int	incore_encode(const struct incore *, void *, size_t, struct dfs_error *);
+int	incore_decode(struct incore *, const void *, size_t,
+	    struct dfs_error *);
+int	incore_encode(const struct incore *, void *, size_t,
+	    struct dfs_error *);
 void	incore_print(const struct incore *, int, dfs_print_fn *, void *);
 
 /*
@@ -417,25 +449,29 @@ tight_set_tag(void *p, uint8_t v)
 static __inline uint32_t
 tight_get_value(const void *p)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct tight, value), DFS_SWAP_LITTLE));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct tight, value), DFS_SWAP_LITTLE));
 }
 
 static __inline void
 tight_set_value(void *p, uint32_t v)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct tight, value), (uint32_t)v, DFS_SWAP_LITTLE);
+	dfs_put32((uint8_t *)p + offsetof(struct tight, value), (uint32_t)v,
+	    DFS_SWAP_LITTLE);
 }
 
 static __inline uint16_t
 tight_get_more(const void *p)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct tight, more), DFS_SWAP_LITTLE));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct tight, more), DFS_SWAP_LITTLE));
 }
 
 static __inline void
 tight_set_more(void *p, uint16_t v)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct tight, more), (uint16_t)v, DFS_SWAP_LITTLE);
+	dfs_put16((uint8_t *)p + offsetof(struct tight, more), (uint16_t)v,
+	    DFS_SWAP_LITTLE);
 }
 
 int	tight_decode(struct tight *, const void *, size_t, struct dfs_error *);
@@ -475,7 +511,8 @@ _Static_assert(offsetof(struct shared, mode) == 0x000c,
 static __inline uint64_t
 shared_get_gen(const void *p)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct shared, gen), 0));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct shared, gen), 0));
 }
 
 static __inline void
@@ -487,19 +524,22 @@ shared_set_gen(void *p, uint64_t v)
 static __inline uint32_t
 shared_get_state(const void *p)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct shared, state), 0));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct shared, state), 0));
 }
 
 static __inline void
 shared_set_state(void *p, uint32_t v)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct shared, state), (uint32_t)v, 0);
+	dfs_put32((uint8_t *)p + offsetof(struct shared, state), (uint32_t)v,
+	    0);
 }
 
 static __inline uint32_t
 shared_get_mode(const void *p)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct shared, mode), 0));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct shared, mode), 0));
 }
 
 static __inline void
@@ -535,8 +575,10 @@ shared_store_gen(struct shared *s, uint64_t v)
 	__atomic_store_n(&s->gen, v, __ATOMIC_RELEASE);
 }
 
-int	shared_decode(struct shared *, const void *, size_t, struct dfs_error *);
-int	shared_encode(const struct shared *, void *, size_t, struct dfs_error *);
+int	shared_decode(struct shared *, const void *, size_t,
+	    struct dfs_error *);
+int	shared_encode(const struct shared *, void *, size_t,
+	    struct dfs_error *);
 void	shared_print(const struct shared *, int, dfs_print_fn *, void *);
 
 /*
@@ -551,7 +593,8 @@ struct aligned_part {
 
 #define	ALIGNED_PART_SIZE	16
 
-_Static_assert(sizeof(struct aligned_part) == 16, "struct aligned_part: 16 bytes");
+_Static_assert(sizeof(struct aligned_part) == 16,
+    "struct aligned_part: 16 bytes");
 _Static_assert(offsetof(struct aligned_part, a) == 0x0000,
     "aligned_part.a at 0x0000");
 _Static_assert(offsetof(struct aligned_part, pad_0004) == 0x0004,
@@ -562,31 +605,38 @@ _Static_assert(offsetof(struct aligned_part, b) == 0x0008,
 static __inline uint32_t
 aligned_part_get_a(const void *p)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct aligned_part, a), DFS_SWAP_LITTLE));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct aligned_part, a), DFS_SWAP_LITTLE));
 }
 
 static __inline void
 aligned_part_set_a(void *p, uint32_t v)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct aligned_part, a), (uint32_t)v, DFS_SWAP_LITTLE);
+	dfs_put32((uint8_t *)p + offsetof(struct aligned_part, a), (uint32_t)v,
+	    DFS_SWAP_LITTLE);
 }
 
 static __inline uint64_t
 aligned_part_get_b(const void *p)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct aligned_part, b), DFS_SWAP_LITTLE));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct aligned_part, b), DFS_SWAP_LITTLE));
 }
 
 static __inline void
 aligned_part_set_b(void *p, uint64_t v)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct aligned_part, b), (uint64_t)v, DFS_SWAP_LITTLE);
+	dfs_put64((uint8_t *)p + offsetof(struct aligned_part, b), (uint64_t)v,
+	    DFS_SWAP_LITTLE);
 }
 
-int	aligned_part_decode(struct aligned_part *, const void *, size_t, struct dfs_error *);
-int	aligned_part_encode(const struct aligned_part *, void *, size_t, struct dfs_error *);
+int	aligned_part_decode(struct aligned_part *, const void *, size_t,
+	    struct dfs_error *);
+int	aligned_part_encode(const struct aligned_part *, void *, size_t,
+	    struct dfs_error *);
 int	aligned_part_validate(const struct aligned_part *, struct dfs_error *);
-void	aligned_part_print(const struct aligned_part *, int, dfs_print_fn *, void *);
+void	aligned_part_print(const struct aligned_part *, int, dfs_print_fn *,
+	    void *);
 
 /*
  * struct packed_whole
@@ -603,7 +653,8 @@ struct packed_whole {
 
 #define	PACKED_WHOLE_SIZE	65
 
-_Static_assert(sizeof(struct packed_whole) == 65, "struct packed_whole: 65 bytes");
+_Static_assert(sizeof(struct packed_whole) == 65,
+    "struct packed_whole: 65 bytes");
 _Static_assert(offsetof(struct packed_whole, tag) == 0x0000,
     "packed_whole.tag at 0x0000");
 _Static_assert(offsetof(struct packed_whole, one) == 0x0001,
@@ -625,10 +676,13 @@ packed_whole_set_tag(void *p, uint8_t v)
 	((uint8_t *)p)[offsetof(struct packed_whole, tag)] = v;
 }
 
-int	packed_whole_decode(struct packed_whole *, const void *, size_t, struct dfs_error *);
-int	packed_whole_encode(const struct packed_whole *, void *, size_t, struct dfs_error *);
+int	packed_whole_decode(struct packed_whole *, const void *, size_t,
+	    struct dfs_error *);
+int	packed_whole_encode(const struct packed_whole *, void *, size_t,
+	    struct dfs_error *);
 int	packed_whole_validate(const struct packed_whole *, struct dfs_error *);
-void	packed_whole_print(const struct packed_whole *, int, dfs_print_fn *, void *);
+void	packed_whole_print(const struct packed_whole *, int, dfs_print_fn *,
+	    void *);
 
 
 #endif /* !_LANG_H_ */

@@ -28,10 +28,10 @@ enum dmsg_msg_kind {
  */
 struct dmsg_msg {
 	enum dmsg_msg_kind	kind;
-	int			bswap;		/* it was in the other byte order */
-	size_t			hdr_bytes;	/* its header, padding included */
-	size_t			size;		/* header, aux data and padding */
-	const void		*aux;		/* the aux data in the buffer, or NULL */
+	int			bswap;		/* in the other byte order */
+	size_t			hdr_bytes;	/* the header and its padding */
+	size_t			size;		/* header, aux data, padding */
+	const void		*aux;		/* aux data in buf, or NULL */
 	size_t			aux_bytes;
 	union {
 		struct dmsg_hdr		lnk_pad;

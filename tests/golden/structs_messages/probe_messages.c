@@ -152,7 +152,8 @@ probe_msg_print(const struct probe_msg *msg, int indent, dfs_print_fn *pr,
 	const char *name = probe_msg_name(msg->kind);
 
 	pr(arg, "%*s%s: %zu bytes%s\n", indent, "",
-	    name != NULL ? name : "?", msg->size, msg->bswap ? ", swapped" : "");
+	    name != NULL ? name : "?", msg->size,
+	    msg->bswap ? ", swapped" : "");
 	switch (msg->kind) {
 	case PROBE_MSG_HELLO:
 		probe_hdr_print(&msg->u.hello, indent + 4, pr, arg);

@@ -21,8 +21,8 @@ enum probe_msg_kind {
  */
 struct probe_msg {
 	enum probe_msg_kind	kind;
-	int			bswap;		/* it was in the other byte order */
-	size_t			hdr_bytes;	/* its header, padding included */
+	int			bswap;		/* in the other byte order */
+	size_t			hdr_bytes;	/* the header and its padding */
 	size_t			size;		/* the whole message */
 	union {
 		struct probe_hdr	hello;
@@ -37,7 +37,8 @@ int	probe_build_echo(void *, size_t, const struct probe_echo *,
 	    int, size_t *, struct dfs_error *);
 int	probe_build_bye(void *, size_t, const struct probe_hdr *,
 	    int, size_t *, struct dfs_error *);
-int	probe_parse(const void *, size_t, struct probe_msg *, struct dfs_error *);
+int	probe_parse(const void *, size_t, struct probe_msg *,
+	    struct dfs_error *);
 const char *probe_msg_name(enum probe_msg_kind);
 void	probe_msg_print(const struct probe_msg *, int, dfs_print_fn *, void *);
 

@@ -1,0 +1,161 @@
+"""Fold generated C into lines of at most 80 columns, as style(9) does.
+
+Templates say what a statement is; how long its line comes out depends
+on the names in a definition, which a template cannot know.  So a
+template that opts in (`{% filter cwrap %}`) is folded after rendering:
+
+- a statement or declaration is broken after a comma or a binary
+  operator, at the lowest nesting depth that fits (the rightmost such
+  place), and continued four spaces in from its first line (a tab and
+  four spaces for a prototype);
+- a line of a block comment is refilled word by word under the same
+  " * " prefix, with the lines of its paragraph that follow it; a
+  one-line comment becomes a block;
+- a trailing comment after code loses its alignment tabs, or moves to
+  the line above when even that is too long.
+
+Preprocessor lines, lines continued by a backslash, and lines that have
+no place to break (one long string) are left as they are.
+"""
+
+import re
+
+WIDTH = 80
+TAB = 8
+
+_COMMENT_LINE = re.compile(r"^(\t*)( \* )(.*)$")
+_ONE_COMMENT = re.compile(r"^(\t*)/\* (.*) \*/$")
+_TRAILING = re.compile(r"^(\t*\S.*?)([ \t]+)(/\*(?:(?!\*/).)*\*/)$")
+# After these a line may break, operator kept at the end (rank: commas
+# and a for's semicolons first, then logical, conditional and arithmetic
+# operators).  Only a comma may break a line outside parentheses.
+_BREAKS = ((", ", 0), ("; ", 0), ("&& ", 1), ("|| ", 1), ("? ", 2),
+           (": ", 2), ("+ ", 3), ("- ", 3), ("| ", 3))
+
+
+def width(line):
+    return len(line.expandtabs(TAB))
+
+
+def wrap(text, limit=WIDTH):
+    """`text` with every line folded to `limit` columns where it can be."""
+    lines = text.split("\n")
+    out, i, depth = [], 0, 0
+    while i < len(lines):
+        if i > 0 and lines[i - 1].endswith("\\"):
+            # The body of a macro: breaking it would need a backslash.
+            out.append(lines[i])
+            i += 1
+            continue
+        m = _COMMENT_LINE.match(lines[i])
+        if m and width(lines[i]) > limit:
+            # Refill the long line with the rest of its paragraph.
+            prefix = m.group(1) + m.group(2)
+            end = i + 1
+            while end < len(lines) and lines[end].startswith(prefix):
+                end += 1
+            words = [w[len(prefix):] for w in lines[i:end]]
+            out.extend(_refill(prefix, " ".join(words), limit))
+            i = end
+            continue
+        out.extend(_fold(lines[i], limit, depth))
+        if not _is_comment(lines[i]) and not lines[i].startswith("#"):
+            depth = max(0, _scan(lines[i], depth)[1])
+        i += 1
+    return "\n".join(out)
+
+
+def _is_comment(line):
+    body = line.lstrip("\t")
+    return body.startswith(("/*", "*", " *"))
+
+
+def _fold(line, limit, depth):
+    if width(line) <= limit or line.rstrip().endswith("\\"):
+        return [line]
+    body = line.lstrip("\t")
+    lead = line[:len(line) - len(body)]
+    m = _ONE_COMMENT.match(line)
+    if m:
+        inner = _refill(m.group(1) + " * ", m.group(2), limit)
+        return [m.group(1) + "/*"] + inner + [m.group(1) + " */"]
+    m = _TRAILING.match(line)
+    if m and not _inside_comment(m.group(1)):
+        code, comment = m.group(1), m.group(3)
+        if width(code + "\t" + comment) <= limit:
+            return [code + "\t" + comment]
+        return [lead + comment] + _fold(code, limit, depth)
+    if body.startswith("#"):
+        return [line]
+    # A prototype in a header ("int\tname(...);") continues a tab and
+    # four spaces in, a definition's head four spaces.
+    cont = "\t    " if not lead and "\t" in body.split("(")[0] else \
+        lead + "    "
+    return _break(lead, body, cont, limit, depth)
+
+
+def _refill(prefix, text, limit):
+    lines, cur = [], ""
+    for word in text.split():
+        if cur and width(prefix + cur + " " + word) > limit:
+            lines.append(prefix + cur)
+            cur = word
+        else:
+            cur = cur + " " + word if cur else word
+    if cur:
+        lines.append(prefix + cur)
+    return lines
+
+
+def _inside_comment(code):
+    return code.count("/*") > code.count("*/")
+
+
+def _candidates(body, depth):
+    """(depth, rank, end) of each place `body`, which starts inside
+    `depth` parentheses, may break after."""
+    return _scan(body, depth)[0]
+
+
+def _scan(body, depth):
+    """The break candidates of `body` and the depth at its end."""
+    out, i = [], 0
+    while i < len(body):
+        c = body[i]
+        if c in "\"'":
+            j = i + 1
+            while j < len(body) and body[j] != c:
+                j += 2 if body[j] == "\\" else 1
+            i = j + 1
+            continue
+        if body.startswith("/*", i):
+            end = body.find("*/", i + 2)
+            i = len(body) if end < 0 else end + 2
+            continue
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif c in ",;" or i > 0 and body[i - 1] == " ":
+            for tok, rank in _BREAKS:
+                if body.startswith(tok, i) and (tok == ", " or depth > 0):
+                    out.append((depth, rank, i + len(tok)))
+        i += 1
+    return out, depth
+
+
+def _break(lead, body, cont, limit, depth):
+    """Break `body` (indented by `lead`, inside `depth` parentheses)
+    into lines continued at `cont`."""
+    if width(lead + body) <= limit:
+        return [lead + body]
+    fits = [(d, r, e) for d, r, e in _candidates(body, depth)
+            if width(lead + body[:e].rstrip()) <= limit and
+            body[e:].strip()]
+    if not fits:
+        return [lead + body]
+    low = min(d for d, _, _ in fits)
+    best = min(r for d, r, _ in fits if d == low)
+    end = max(e for d, r, e in fits if d == low and r == best)
+    return [lead + body[:end].rstrip()] + \
+        _break(cont, body[end:].lstrip(), cont, limit, low)
