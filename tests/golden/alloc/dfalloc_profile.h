@@ -17,26 +17,27 @@
  * 344 (0x158) media bytes, little-endian.
  */
 struct dfalloc_profile {
-	uint32_t	magic;					/* 0x0000 */
-	uint16_t	version;				/* 0x0004 */
-	uint16_t	nclasses;				/* 0x0006 */
-	uint32_t	crc;					/* 0x0008 */
-	uint32_t	runs;					/* 0x000c */
-	uint64_t	key;					/* 0x0010 */
-	uint64_t	allocs;					/* 0x0018 */
-	uint64_t	frees;					/* 0x0020 */
-	uint64_t	lifo_frees;				/* 0x0028 */
-	uint64_t	cross_frees;				/* 0x0030 */
-	uint64_t	reallocs;				/* 0x0038 */
-	uint64_t	live_at_exit;				/* 0x0040 */
-	uint64_t	peak_live_bytes;			/* 0x0048 */
-	uint64_t	run_ns;					/* 0x0050 */
+	uint32_t	magic;				/* 0x0000 */
+	uint16_t	version;			/* 0x0004 */
+	uint16_t	nclasses;			/* 0x0006 */
+	uint32_t	crc;				/* 0x0008 */
+	uint32_t	runs;				/* 0x000c */
+	uint64_t	key;				/* 0x0010 */
+	uint64_t	allocs;				/* 0x0018 */
+	uint64_t	frees;				/* 0x0020 */
+	uint64_t	lifo_frees;			/* 0x0028 */
+	uint64_t	cross_frees;			/* 0x0030 */
+	uint64_t	reallocs;			/* 0x0038 */
+	uint64_t	live_at_exit;			/* 0x0040 */
+	uint64_t	peak_live_bytes;		/* 0x0048 */
+	uint64_t	run_ns;				/* 0x0050 */
 	uint64_t	class_allocs[DFALLOC_PROFILE_CLASSES];	/* 0x0058 */
 };
 
 #define	DFALLOC_PROFILE_SIZE	344
 
-_Static_assert(sizeof(struct dfalloc_profile) == 344, "struct dfalloc_profile: 344 bytes");
+_Static_assert(sizeof(struct dfalloc_profile) == 344,
+    "struct dfalloc_profile: 344 bytes");
 _Static_assert(offsetof(struct dfalloc_profile, magic) == 0x0000,
     "dfalloc_profile.magic at 0x0000");
 _Static_assert(offsetof(struct dfalloc_profile, version) == 0x0004,
@@ -71,190 +72,228 @@ _Static_assert(offsetof(struct dfalloc_profile, class_allocs) == 0x0058,
 static __inline uint32_t
 dfalloc_profile_get_magic(const void *p)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dfalloc_profile, magic), DFS_SWAP_LITTLE));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct dfalloc_profile, magic), DFS_SWAP_LITTLE));
 }
 
 static __inline void
 dfalloc_profile_set_magic(void *p, uint32_t v)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct dfalloc_profile, magic), (uint32_t)v, DFS_SWAP_LITTLE);
+	dfs_put32((uint8_t *)p + offsetof(struct dfalloc_profile, magic),
+	    (uint32_t)v, DFS_SWAP_LITTLE);
 }
 
 static __inline uint16_t
 dfalloc_profile_get_version(const void *p)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct dfalloc_profile, version), DFS_SWAP_LITTLE));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct dfalloc_profile, version), DFS_SWAP_LITTLE));
 }
 
 static __inline void
 dfalloc_profile_set_version(void *p, uint16_t v)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct dfalloc_profile, version), (uint16_t)v, DFS_SWAP_LITTLE);
+	dfs_put16((uint8_t *)p + offsetof(struct dfalloc_profile, version),
+	    (uint16_t)v, DFS_SWAP_LITTLE);
 }
 
 static __inline uint16_t
 dfalloc_profile_get_nclasses(const void *p)
 {
-	return ((uint16_t)dfs_get16((const uint8_t *)p + offsetof(struct dfalloc_profile, nclasses), DFS_SWAP_LITTLE));
+	return ((uint16_t)dfs_get16((const uint8_t *)p +
+	    offsetof(struct dfalloc_profile, nclasses), DFS_SWAP_LITTLE));
 }
 
 static __inline void
 dfalloc_profile_set_nclasses(void *p, uint16_t v)
 {
-	dfs_put16((uint8_t *)p + offsetof(struct dfalloc_profile, nclasses), (uint16_t)v, DFS_SWAP_LITTLE);
+	dfs_put16((uint8_t *)p + offsetof(struct dfalloc_profile, nclasses),
+	    (uint16_t)v, DFS_SWAP_LITTLE);
 }
 
 static __inline uint32_t
 dfalloc_profile_get_crc(const void *p)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dfalloc_profile, crc), DFS_SWAP_LITTLE));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct dfalloc_profile, crc), DFS_SWAP_LITTLE));
 }
 
 static __inline void
 dfalloc_profile_set_crc(void *p, uint32_t v)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct dfalloc_profile, crc), (uint32_t)v, DFS_SWAP_LITTLE);
+	dfs_put32((uint8_t *)p + offsetof(struct dfalloc_profile, crc),
+	    (uint32_t)v, DFS_SWAP_LITTLE);
 }
 
 static __inline uint32_t
 dfalloc_profile_get_runs(const void *p)
 {
-	return ((uint32_t)dfs_get32((const uint8_t *)p + offsetof(struct dfalloc_profile, runs), DFS_SWAP_LITTLE));
+	return ((uint32_t)dfs_get32((const uint8_t *)p +
+	    offsetof(struct dfalloc_profile, runs), DFS_SWAP_LITTLE));
 }
 
 static __inline void
 dfalloc_profile_set_runs(void *p, uint32_t v)
 {
-	dfs_put32((uint8_t *)p + offsetof(struct dfalloc_profile, runs), (uint32_t)v, DFS_SWAP_LITTLE);
+	dfs_put32((uint8_t *)p + offsetof(struct dfalloc_profile, runs),
+	    (uint32_t)v, DFS_SWAP_LITTLE);
 }
 
 static __inline uint64_t
 dfalloc_profile_get_key(const void *p)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct dfalloc_profile, key), DFS_SWAP_LITTLE));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct dfalloc_profile, key), DFS_SWAP_LITTLE));
 }
 
 static __inline void
 dfalloc_profile_set_key(void *p, uint64_t v)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, key), (uint64_t)v, DFS_SWAP_LITTLE);
+	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, key),
+	    (uint64_t)v, DFS_SWAP_LITTLE);
 }
 
 static __inline uint64_t
 dfalloc_profile_get_allocs(const void *p)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct dfalloc_profile, allocs), DFS_SWAP_LITTLE));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct dfalloc_profile, allocs), DFS_SWAP_LITTLE));
 }
 
 static __inline void
 dfalloc_profile_set_allocs(void *p, uint64_t v)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, allocs), (uint64_t)v, DFS_SWAP_LITTLE);
+	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, allocs),
+	    (uint64_t)v, DFS_SWAP_LITTLE);
 }
 
 static __inline uint64_t
 dfalloc_profile_get_frees(const void *p)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct dfalloc_profile, frees), DFS_SWAP_LITTLE));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct dfalloc_profile, frees), DFS_SWAP_LITTLE));
 }
 
 static __inline void
 dfalloc_profile_set_frees(void *p, uint64_t v)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, frees), (uint64_t)v, DFS_SWAP_LITTLE);
+	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, frees),
+	    (uint64_t)v, DFS_SWAP_LITTLE);
 }
 
 static __inline uint64_t
 dfalloc_profile_get_lifo_frees(const void *p)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct dfalloc_profile, lifo_frees), DFS_SWAP_LITTLE));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct dfalloc_profile, lifo_frees), DFS_SWAP_LITTLE));
 }
 
 static __inline void
 dfalloc_profile_set_lifo_frees(void *p, uint64_t v)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, lifo_frees), (uint64_t)v, DFS_SWAP_LITTLE);
+	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, lifo_frees),
+	    (uint64_t)v, DFS_SWAP_LITTLE);
 }
 
 static __inline uint64_t
 dfalloc_profile_get_cross_frees(const void *p)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct dfalloc_profile, cross_frees), DFS_SWAP_LITTLE));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct dfalloc_profile, cross_frees), DFS_SWAP_LITTLE));
 }
 
 static __inline void
 dfalloc_profile_set_cross_frees(void *p, uint64_t v)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, cross_frees), (uint64_t)v, DFS_SWAP_LITTLE);
+	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, cross_frees),
+	    (uint64_t)v, DFS_SWAP_LITTLE);
 }
 
 static __inline uint64_t
 dfalloc_profile_get_reallocs(const void *p)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct dfalloc_profile, reallocs), DFS_SWAP_LITTLE));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct dfalloc_profile, reallocs), DFS_SWAP_LITTLE));
 }
 
 static __inline void
 dfalloc_profile_set_reallocs(void *p, uint64_t v)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, reallocs), (uint64_t)v, DFS_SWAP_LITTLE);
+	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, reallocs),
+	    (uint64_t)v, DFS_SWAP_LITTLE);
 }
 
 static __inline uint64_t
 dfalloc_profile_get_live_at_exit(const void *p)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct dfalloc_profile, live_at_exit), DFS_SWAP_LITTLE));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct dfalloc_profile, live_at_exit), DFS_SWAP_LITTLE));
 }
 
 static __inline void
 dfalloc_profile_set_live_at_exit(void *p, uint64_t v)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, live_at_exit), (uint64_t)v, DFS_SWAP_LITTLE);
+	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, live_at_exit),
+	    (uint64_t)v, DFS_SWAP_LITTLE);
 }
 
 static __inline uint64_t
 dfalloc_profile_get_peak_live_bytes(const void *p)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct dfalloc_profile, peak_live_bytes), DFS_SWAP_LITTLE));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct dfalloc_profile, peak_live_bytes),
+	    DFS_SWAP_LITTLE));
 }
 
 static __inline void
 dfalloc_profile_set_peak_live_bytes(void *p, uint64_t v)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, peak_live_bytes), (uint64_t)v, DFS_SWAP_LITTLE);
+	dfs_put64((uint8_t *)p +
+	    offsetof(struct dfalloc_profile, peak_live_bytes), (uint64_t)v,
+	    DFS_SWAP_LITTLE);
 }
 
 static __inline uint64_t
 dfalloc_profile_get_run_ns(const void *p)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct dfalloc_profile, run_ns), DFS_SWAP_LITTLE));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct dfalloc_profile, run_ns), DFS_SWAP_LITTLE));
 }
 
 static __inline void
 dfalloc_profile_set_run_ns(void *p, uint64_t v)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, run_ns), (uint64_t)v, DFS_SWAP_LITTLE);
+	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, run_ns),
+	    (uint64_t)v, DFS_SWAP_LITTLE);
 }
 
 static __inline uint64_t
 dfalloc_profile_get_class_allocs(const void *p, size_t i)
 {
-	return ((uint64_t)dfs_get64((const uint8_t *)p + offsetof(struct dfalloc_profile, class_allocs) + i * 8, DFS_SWAP_LITTLE));
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct dfalloc_profile, class_allocs) + i * 8,
+	    DFS_SWAP_LITTLE));
 }
 
 static __inline void
 dfalloc_profile_set_class_allocs(void *p, size_t i, uint64_t v)
 {
-	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, class_allocs) + i * 8, (uint64_t)v, DFS_SWAP_LITTLE);
+	dfs_put64((uint8_t *)p +
+	    offsetof(struct dfalloc_profile, class_allocs) + i * 8, (uint64_t)v,
+	    DFS_SWAP_LITTLE);
 }
 
-int	dfalloc_profile_decode(struct dfalloc_profile *, const void *, size_t, struct dfs_error *);
-int	dfalloc_profile_encode(const struct dfalloc_profile *, void *, size_t, struct dfs_error *);
-int	dfalloc_profile_validate(const struct dfalloc_profile *, struct dfs_error *);
+int	dfalloc_profile_decode(struct dfalloc_profile *, const void *, size_t,
+	    struct dfs_error *);
+int	dfalloc_profile_encode(const struct dfalloc_profile *, void *, size_t,
+	    struct dfs_error *);
+int	dfalloc_profile_validate(const struct dfalloc_profile *,
+	    struct dfs_error *);
 int	dfalloc_profile_crc_all(const void *, size_t, uint32_t *);
 int	dfalloc_profile_seal(void *, size_t);
 int	dfalloc_profile_verify(const void *, size_t, struct dfs_error *);
-void	dfalloc_profile_print(const struct dfalloc_profile *, int, dfs_print_fn *, void *);
+void	dfalloc_profile_print(const struct dfalloc_profile *, int,
+	    dfs_print_fn *, void *);
 
 
 #endif /* !_DFALLOC_PROFILE_H_ */
