@@ -6,8 +6,10 @@
 #ifndef _HAMMER2_CONSTS_H_
 #define	_HAMMER2_CONSTS_H_
 
-#define	HAMMER2_VOLUME_ID_HBO	0x48414d3205172011ULL	/* volume header magic, host byte order */
-#define	HAMMER2_VOLUME_ID_ABO	0x11201705324d4148ULL	/* volume header magic, byte-swapped */
+/* volume header magic, host byte order */
+#define	HAMMER2_VOLUME_ID_HBO	0x48414d3205172011ULL
+/* volume header magic, byte-swapped */
+#define	HAMMER2_VOLUME_ID_ABO	0x11201705324d4148ULL
 #define	HAMMER2_PBUFRADIX	16
 #define	HAMMER2_PBUFSIZE	65536	/* physical buffer size */
 #define	HAMMER2_VOLUME_BYTES	65536	/* one volume header */

@@ -8,10 +8,10 @@
 
 #include <dfgen/sched/dfsched.h>
 
-#define	POLICIES_POLICY_RR			0	/* round robin */
-#define	POLICIES_POLICY_BSD4			1	/* bsd4-style decayed priority */
-#define	POLICIES_POLICY_EEVDF			2	/* EEVDF virtual deadlines */
-#define	POLICIES_NPOLICIES			3
+#define	POLICIES_POLICY_RR	0	/* round robin */
+#define	POLICIES_POLICY_BSD4	1	/* bsd4-style decayed priority */
+#define	POLICIES_POLICY_EEVDF	2	/* EEVDF virtual deadlines */
+#define	POLICIES_NPOLICIES	3
 
 extern const struct dfsched_policy policies_table[POLICIES_NPOLICIES];
 
