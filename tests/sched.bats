@@ -22,7 +22,7 @@ build_sim() {
 
 # sim POLICY WORKLOAD: run 100000 ticks with seed 7.
 sim() {
-	"$OUT/sim" "$1" "$2" 7 100000
+	"$OUT/sim" "$1" "$2" 7 100000 2>/dev/null
 }
 
 @test "sched: policies.def matches its golden output" {
@@ -141,6 +141,48 @@ latency_bounded() {
 	latency_bounded bsd4
 }
 
+# Bursts of 20-100 ticks between sleeps of 50-300, beside two CPU-bound
+# threads: nobody starves (1% of the CPU, every wake-up within 200
+# ticks), and eevdf serves 99% of wake-ups within 5 ticks where round
+# robin takes up to a quantum per thread queued ahead.
+@test "sched: bursty threads: no starvation, and eevdf wakes them soonest" {
+	build_sim
+	local p
+	for p in rr bsd4 eevdf; do
+		sim "$p" bursty | awk -v p="$p" '
+		    /^thread/ { split($4, s, "="); split($9, m, "="); n++
+			if (s[2] < 0.01 || m[2] > 200) bad = bad " " $2 }
+		    END { if (n != 5 || bad != "") { print p ": starved:" bad; exit 1 } }'
+	done
+	sim eevdf bursty | awk '/bursty/ { split($8, q, "=")
+	    if (q[2] > 5) { print "eevdf p99 " q[2]; exit 1 } }'
+	rr=$(sim rr bursty | awk '/bursty/ { split($8, q, "="); print q[2]; exit }')
+	[ "$rr" -gt 5 ]
+}
+
+# Eight CPUs, each with its own queue, sixteen CPU-bound and sixteen
+# interactive threads: work moves between queues, every CPU-bound
+# thread gets 0.3-0.55 of a CPU (0.4 is the even share), nobody waits
+# more than 100 ticks.  Under eevdf a moved thread keeps its lag against
+# the queue it joins; without that rebasing its virtual time belongs to
+# another queue and wake-ups took up to 800 ticks here, so the bound of
+# 20 on eevdf's worst wake-up is the test of dfsched_steal()'s rebase.
+@test "sched: many cores: work moves, shares stay even, moved threads keep their lag" {
+	build_sim
+	local p
+	for p in rr bsd4 eevdf; do
+		sim "$p" manycore | awk -v p="$p" '
+		    /^thread/ { split($4, s, "="); split($9, m, "="); n++
+			if ($3 == "cpu" && (s[2] < 0.3 || s[2] > 0.55)) bad = bad " " $2 "=" s[2]
+			if (m[2] > 100) bad = bad " " $2 " waited " m[2] }
+		    /^policy/ { split($7, mv, "="); moves = mv[2] }
+		    END { if (n != 32 || bad != "" || moves == 0) {
+			print p ": " n " threads, " moves " moves:" bad; exit 1 } }'
+	done
+	sim eevdf manycore | awk '/interactive/ { split($9, m, "=")
+	    if (m[2] > 20) { print "eevdf: waited " m[2]; exit 1 } }'
+}
+
 @test "sched: context switches are counted and preemption adds them" {
 	build_sim
 	rr=$(sim rr mixed | awk '/^policy/ { split($5, a, "="); print a[2] }')
@@ -178,8 +220,8 @@ latency_bounded() {
 	    skip "no ASan/UBSan runtime for this compiler"
 	local p w
 	for p in rr bsd4 eevdf; do
-		for w in cpu interactive mixed; do
-			"$OUT/simsan" "$p" "$w" 5 20000 > /dev/null
+		for w in cpu interactive mixed bursty manycore; do
+			"$OUT/simsan" "$p" "$w" 5 20000 > /dev/null 2>&1
 		done
 	done
 	run "$OUT/simsan" fair cpu 1 10

@@ -68,11 +68,22 @@ never_preempts(struct dfsched_rq *rq, struct dfsched_thread *td)
 	return (0);
 }
 
+/* What td knows of its queue is good on any other (fifo, decay). */
+static void
+keep_all(struct dfsched_rq *from, struct dfsched_rq *to,
+    struct dfsched_thread *td)
+{
+	(void)from;
+	(void)to;
+	(void)td;
+}
+
 const struct dfsched_ops dfsched_fifo_ops = {
 	.enqueue = fifo_enqueue,
 	.choose = rq_first,
 	.charge = quantum_used,
 	.preempts = never_preempts,
+	.move = keep_all,
 };
 
 /* -- rule 'decay': queues by recent CPU use, decayed each period ------- */
@@ -149,6 +160,7 @@ const struct dfsched_ops dfsched_decay_ops = {
 	.choose = rq_first,
 	.charge = decay_charge,
 	.preempts = decay_preempts,
+	.move = keep_all,
 };
 
 /* -- rule 'deadline': earliest eligible virtual deadline first ------- */
@@ -259,11 +271,28 @@ deadline_preempts(struct dfsched_rq *rq, struct dfsched_thread *td)
 	    td->deadline < rq->curthr->deadline);
 }
 
+/*
+ * Virtual time is each queue's own: a thread that moves keeps its lag,
+ * its distance from the average of the queue it leaves, against the
+ * average of the queue it joins, and its deadline the same distance
+ * ahead of its virtual runtime.
+ */
+static void
+deadline_move(struct dfsched_rq *from, struct dfsched_rq *to,
+    struct dfsched_thread *td)
+{
+	int64_t shift = deadline_avg(to) - deadline_avg(from);
+
+	td->vruntime += shift;
+	td->deadline += shift;
+}
+
 const struct dfsched_ops dfsched_deadline_ops = {
 	.enqueue = deadline_enqueue,
 	.choose = deadline_choose,
 	.charge = deadline_charge,
 	.preempts = deadline_preempts,
+	.move = deadline_move,
 };
 
 /* -- the run queue ---------------------------------------------------- */
@@ -343,4 +372,26 @@ dfsched_tick(struct dfsched_rq *rq)
 	if (rq->curthr == NULL)
 		return (0);
 	return (rq->policy->ops->charge(rq, rq->curthr) && rq->nqueued > 0);
+}
+
+/*
+ * Take the thread `from` would run next to run on `to` (an idle CPU
+ * taking work, or a balancing pass), rebased by its rule.  Returns it,
+ * or NULL when `from` has nothing queued; *preempt says whether it
+ * should preempt what `to` runs, as for a wake-up.
+ */
+struct dfsched_thread *
+dfsched_steal(struct dfsched_rq *from, struct dfsched_rq *to, int *preempt)
+{
+	struct dfsched_thread *td;
+
+	*preempt = 0;
+	td = from->policy->ops->choose(from);
+	if (td == NULL)
+		return (NULL);
+	to->policy->ops->move(from, to, td);
+	to->policy->ops->enqueue(to, td, 0);
+	if (to->policy->preempt != DFSCHED_PREEMPT_NEVER)
+		*preempt = to->policy->ops->preempts(to, td);
+	return (td);
 }

@@ -41,6 +41,9 @@ struct dfsched_ops {
 	struct dfsched_thread *(*choose)(struct dfsched_rq *);
 	int	(*charge)(struct dfsched_rq *, struct dfsched_thread *);
 	int	(*preempts)(struct dfsched_rq *, struct dfsched_thread *);
+	/* td, just chosen off one queue, goes to another: rebase it. */
+	void	(*move)(struct dfsched_rq *from, struct dfsched_rq *to,
+		    struct dfsched_thread *);
 };
 
 struct dfsched_policy {
@@ -89,5 +92,7 @@ int	dfsched_wakeup(struct dfsched_rq *, struct dfsched_thread *);
 void	dfsched_sleep(struct dfsched_rq *);
 struct dfsched_thread *dfsched_switch(struct dfsched_rq *);
 int	dfsched_tick(struct dfsched_rq *);
+struct dfsched_thread *dfsched_steal(struct dfsched_rq *from,
+	    struct dfsched_rq *to, int *preempt);
 
 #endif /* !_DFGEN_SCHED_DFSCHED_H_ */
