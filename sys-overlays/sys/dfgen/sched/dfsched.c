@@ -395,3 +395,87 @@ dfsched_steal(struct dfsched_rq *from, struct dfsched_rq *to, int *preempt)
 		*preempt = to->policy->ops->preempts(to, td);
 	return (td);
 }
+
+/* -- for a kernel: one clock, threads that ask for a CPU --------------- */
+
+/*
+ * The CPUs share one clock: `now` ticks have passed since it started.
+ * Ticks in which none of rq's threads ran (nobody called dfsched_tick()
+ * for them) pass as idle time, so decay and virtual time agree between
+ * run queues.
+ */
+void
+dfsched_clock(struct dfsched_rq *rq, uint64_t now)
+{
+	if (rq->ticks < now)
+		rq->ticks = now;
+}
+
+/* dfsched_tick() for the tick that brought the shared clock to `now`. */
+int
+dfsched_tick_at(struct dfsched_rq *rq, uint64_t now)
+{
+	if (now > 0)
+		dfsched_clock(rq, now - 1);
+	return (dfsched_tick(rq));
+}
+
+/* The threads rq has to run: its running one and the queued ones. */
+uint32_t
+dfsched_load(const struct dfsched_rq *rq)
+{
+	return (rq->nqueued + (rq->curthr != NULL));
+}
+
+/*
+ * td (neither queued nor running) asks to run on rq's CPU.  DFSCHED_RUN
+ * when it runs at once on an idle CPU; otherwise it waits, queued, and
+ * the caller starts *next (DFSCHED_START: the idle CPU chose another),
+ * makes the idle CPU choose (DFSCHED_KICK) or asks the running thread to
+ * yield (DFSCHED_PREEMPT), or nothing (0).
+ */
+int
+dfsched_enter(struct dfsched_rq *rq, struct dfsched_thread *td, int here,
+    struct dfsched_thread **next)
+{
+	int preempt;
+
+	*next = NULL;
+	preempt = dfsched_wakeup(rq, td);
+	if (rq->curthr != NULL)
+		return (preempt ? DFSCHED_PREEMPT : 0);
+	if (!here)
+		return (DFSCHED_KICK);
+	*next = dfsched_switch(rq);
+	return (*next == td ? DFSCHED_RUN : DFSCHED_START);
+}
+
+/*
+ * rq's running thread stops (it blocks, or leaves the scheduler).  When
+ * threads are queued the caller starts *next (DFSCHED_START) or, away
+ * from rq's CPU, makes it choose (DFSCHED_KICK); 0 when there are none.
+ */
+int
+dfsched_leave(struct dfsched_rq *rq, int here, struct dfsched_thread **next)
+{
+	*next = NULL;
+	dfsched_sleep(rq);
+	if (rq->nqueued == 0)
+		return (0);
+	if (!here)
+		return (DFSCHED_KICK);
+	*next = dfsched_switch(rq);
+	return (DFSCHED_START);
+}
+
+/*
+ * td, neither queued nor running, last ran or waited on `from` and is
+ * about to enter `to`: its state is rebased by its rule (under eevdf it
+ * keeps its lag), as for a thread dfsched_steal() moves.
+ */
+void
+dfsched_migrate(struct dfsched_rq *from, struct dfsched_rq *to,
+    struct dfsched_thread *td)
+{
+	to->policy->ops->move(from, to, td);
+}

@@ -95,4 +95,25 @@ int	dfsched_tick(struct dfsched_rq *);
 struct dfsched_thread *dfsched_steal(struct dfsched_rq *from,
 	    struct dfsched_rq *to, int *preempt);
 
+/*
+ * For a kernel: CPUs that share one clock, and threads that ask for a
+ * CPU themselves (see sys/kern/usched_dfgen.c).  `here` says whether
+ * the caller runs on rq's CPU, the only place where a thread can be
+ * started on it.  What the caller must do next:
+ */
+#define	DFSCHED_RUN		0x01	/* td is rq's running thread */
+#define	DFSCHED_START		0x02	/* start *next on rq's CPU */
+#define	DFSCHED_KICK		0x04	/* rq's CPU is idle: make it choose */
+#define	DFSCHED_PREEMPT		0x08	/* rq's running thread should yield */
+
+void	dfsched_clock(struct dfsched_rq *, uint64_t now);
+int	dfsched_tick_at(struct dfsched_rq *, uint64_t now);
+uint32_t dfsched_load(const struct dfsched_rq *);
+int	dfsched_enter(struct dfsched_rq *, struct dfsched_thread *, int here,
+	    struct dfsched_thread **next);
+int	dfsched_leave(struct dfsched_rq *, int here,
+	    struct dfsched_thread **next);
+void	dfsched_migrate(struct dfsched_rq *from, struct dfsched_rq *to,
+	    struct dfsched_thread *);
+
 #endif /* !_DFGEN_SCHED_DFSCHED_H_ */
