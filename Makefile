@@ -31,7 +31,8 @@ DFGEN_DEFS.vm=		${.CURDIR}/sys-overlays/sys/dfgen/vm/cbpf.def \
 DFGEN_DEFS.ctxsw=	${.CURDIR}/sys-overlays/sys/dfgen/ctxsw/ctxsw.def
 DFGEN_DEFS.xio=		${.CURDIR}/sys-overlays/sys/dfgen/xio/xio.def
 DFGEN_DEFS.sched=	${.CURDIR}/sys-overlays/sys/dfgen/sched/policies.def
-DFGEN_DEFS.alloc=	${.CURDIR}/sys-overlays/sys/dfgen/alloc/dfalloc.def
+DFGEN_DEFS.alloc=	${.CURDIR}/sys-overlays/sys/dfgen/alloc/dfalloc.def \
+			${.CURDIR}/sys-overlays/sys/dfgen/alloc/kmalloc_types.def
 # The syscalls libasyncsys runs on this host; its table calls the host's
 # own functions (--host).  A kernel build reads the tree's syscalls.master.
 DFGEN_DEFS.syscalls=	${.CURDIR}/sys-overlays/lib/libasyncsys/host.master

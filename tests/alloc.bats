@@ -5,6 +5,7 @@
 # against the definition, and every error of the language.
 
 load lib/common
+load lib/kcheck
 bats_require_minimum_version 1.5.0
 
 DFALLOC_DEF=$DFGEN_TOP/sys-overlays/sys/dfgen/alloc/dfalloc.def
@@ -123,7 +124,7 @@ build_model() {
 	    "$LIBDIR"/dfa_region.c "$LIBDIR"/dfa_thread.c \
 	    "$LIBDIR"/dfa_bump.c "$LIBDIR"/dfa_slab.c "$LIBDIR"/dfa_flist.c \
 	    "$LIBDIR"/dfa_large.c "$LIBDIR"/dfa_sys.c "$LIBDIR"/dfa_profile.c \
-	    "$GEN/dfalloc_tables.c" "$GEN/dfalloc_profile.c" \
+	    "$LIBDIR"/dfa_store.c "$GEN/dfalloc_tables.c" "$GEN/dfalloc_profile.c" \
 	    "$DFGEN_TOP/sys-overlays/sys/dfgen/structs/dfstruct.c" -ldl -lpthread
 }
 
@@ -137,6 +138,21 @@ setup_file() {
 	    "$DFGEN_TOP/sys-overlays/lib/libdfalloc/dfalloc_profile.def"
 	build_lib "$LIB"
 	cc $CWARN -O1 -o "$GEN/api" "$FIXTURES/alloc/api_test.c" -lpthread
+	build_tool "$GEN/dfalloc" -O2 "$TOOLDIR/dfalloc.c"
+}
+
+TOOLDIR=$DFGEN_TOP/sys-overlays/usr.bin/dfalloc
+
+# dfalloc(1) as its Makefile builds it: its sources, libdfalloc's but
+# the malloc API, the generated tables and profile record.
+# build_tool OUT [CFLAGS...] [SOURCES...]
+build_tool() {
+	local out=$1; shift
+	cc $CWARN "$@" -I"$DFGEN_TOP/sys-overlays/sys" -I"$GEN" -I"$LIBDIR" \
+	    -I"$TOOLDIR" -o "$out" "$TOOLDIR"/dfalloc_prog.c \
+	    $(ls "$LIBDIR"/dfa_*.c | grep -v /dfa_malloc.c) \
+	    "$GEN/dfalloc_tables.c" "$GEN/dfalloc_profile.c" \
+	    "$DFGEN_TOP/sys-overlays/sys/dfgen/structs/dfstruct.c" -ldl -lpthread
 }
 
 require_asan() {
@@ -409,4 +425,300 @@ b"
 	[ -n "$(ls p)" ] || fail "no profile written"
 	run sh -c 'ls p | grep -v "^[0-9a-f]\{16\}\.prof$"'
 	assert_output ""
+}
+
+# -- the kernel: kmalloc_types.def ------------------------------------------
+
+KTYPES_DEF=$DFGEN_TOP/sys-overlays/sys/dfgen/alloc/kmalloc_types.def
+
+@test "alloc kernel: kmalloc_types.def matches its golden output" {
+	run dfgen alloc -o "$OUT" "$KTYPES_DEF"
+	assert_success
+	assert_output ""
+	assert_golden "$OUT/kmalloc_types.h" alloc/kmalloc_types.h
+	assert_golden "$OUT/kmalloc_types_tables.c" alloc/kmalloc_types_tables.c
+}
+
+@test "alloc kernel: error: allocators and kmalloc types in one file" { check_error mixed; }
+@test "alloc kernel: error: one malloc_type named twice" { check_error ktwice; }
+@test "alloc kernel: error: a sample rate not a power of two" { check_error ksample; }
+
+# kcheck_units TREE CONFIG UNIT...: compile the named units of the tree
+# after a kcheck run made the object directory; their stamps say ok or
+# failed.
+kcheck_units() {
+	local tree=$1 conf=$2
+	shift 2
+	(cd "$DFGEN_TOP" && LC_ALL=C bmake -f mk/kernel-check.mk \
+	    PYTHON="$PYTHON" DFLY_SRC="$tree" KERNCONF="$conf" \
+	    KCHECK_OBJDIR="$BATS_TEST_TMPDIR/obj/kernel-check/${conf##*/}" \
+	    "${@/%/.ck}")
+}
+
+@test "alloc kernel: the kmalloc counters compile in a DragonFly kernel, and are gone when off" {
+	kcheck_require_tree
+	local T=$BATS_TEST_TMPDIR
+	kcheck_overlaid_tree "$T/src"
+	{
+		sed 's/^ident[[:space:]].*/ident\t\tALLOCT/' \
+		    "$DFLY_SRC/sys/config/X86_64_GENERIC"
+		printf 'options\t\tCODEGEN_STRUCTS\noptions\t\tALLOC_TABLES\n'
+	} > "$T/ALLOCT"
+	sed 's/^ident[[:space:]].*/ident\t\tNOALLOCT/' \
+	    "$DFLY_SRC/sys/config/X86_64_GENERIC" > "$T/NOALLOCT"
+	run kcheck_own "$T/src" "$T/ALLOCT"
+	assert_success
+	assert_output --partial "CC kmalloc_types_tables.c"
+	local O=$T/obj/kernel-check/ALLOCT
+	nm "$O/kmalloc_types_tables.o" | grep -q ' T kmalloc_types_alloc$'
+	nm "$O/kmalloc_types_tables.o" | grep -q ' U M_TEMP$'
+	# kern_slaballoc.c with the counters in, -Werror.
+	run kcheck_units "$T/src" "$T/ALLOCT" kern_slaballoc
+	assert_success
+	assert_equal "$(cat "$O/kern_slaballoc.ck")" "ok"
+	nm "$O/kern_slaballoc.o" | grep -q ' U kmalloc_types_alloc$'
+	nm "$O/kern_slaballoc.o" | grep -q ' U kmalloc_types_free$'
+	# Off: no counter is called.
+	run kcheck_own "$T/src" "$T/NOALLOCT"
+	assert_success
+	run kcheck_units "$T/src" "$T/NOALLOCT" kern_slaballoc
+	assert_success
+	! nm "$T/obj/kernel-check/NOALLOCT/kern_slaballoc.o" | grep -q kmalloc_types ||
+	    fail "kmalloc_types in kern_slaballoc.o when off"
+}
+
+# -- dfalloc(1) ---------------------------------------------------------------
+
+# make_profile FILE KEY: a profile of known counts (behaviour churn) for
+# the program of KEY, sealed with an independent CRC-32C.
+make_profile() {
+	"$PYTHON" - "$@" <<'PY'
+import os, struct, sys
+sys.path.insert(0, os.path.join(os.environ["DFGEN_TOP"], "tests/lib"))
+from crc32c import crc32c
+classes = [900, 800, 700, 600, 500, 400, 300, 200] + [10] * 23 + [3]
+b = bytearray(struct.pack("<IHHIIQ8Q32Q", 0x50414644, 1, 32, 0, 3,
+    int(sys.argv[2], 16), 10000, 9900, 8000, 10, 50, 100, 65536, 1234567,
+    *classes))
+struct.pack_into("<I", b, 8, crc32c(bytes(b)))
+open(sys.argv[1], "wb").write(b)
+PY
+}
+
+# The key dfalloc gives PROGRAM.
+key_of() {
+	"$GEN/dfalloc" show "$1" | sed -n 's/^key: //p'
+}
+
+# Paths and key of a run replaced by names, for a golden comparison.
+# The profile's CRC covers the key, so it is the machine's too.
+neutral() {
+	sed -e "s|$BATS_TEST_TMPDIR|TMP|g" -e "s|$1|KEY|g" \
+	    -e "s|^  key: 0x$(sed 's/^0*//' <<<"$1")\$|  key: 0xKEY|" \
+	    -e "s|^  crc: 0x[0-9a-f]*\$|  crc: CRC|" \
+	    -e "s|$(realpath "$(command -v sort)")|SORT|g"
+}
+
+@test "dfalloc: show and explain a known profile (golden)" {
+	local k
+	mkdir "$BATS_TEST_TMPDIR/p"
+	k=$(key_of sort)
+	[[ $k =~ ^[0-9a-f]{16}$ ]] || fail "key: $k"
+	make_profile "$BATS_TEST_TMPDIR/p/$k.prof" "$k"
+	DFALLOC_SEEDS=$BATS_TEST_TMPDIR/seeds run --separate-stderr \
+	    "$GEN/dfalloc" show -d "$BATS_TEST_TMPDIR/p" sort
+	assert_success
+	assert_equal "$stderr" ""
+	neutral "$k" <<<"$output" > "$BATS_TEST_TMPDIR/show"
+	assert_golden "$BATS_TEST_TMPDIR/show" alloc/dfalloc-show.txt
+	DFALLOC_DIR=$BATS_TEST_TMPDIR/p run --separate-stderr \
+	    "$GEN/dfalloc" explain -s "$BATS_TEST_TMPDIR/seeds" sort
+	assert_success
+	neutral "$k" <<<"$output" > "$BATS_TEST_TMPDIR/explain"
+	assert_golden "$BATS_TEST_TMPDIR/explain" alloc/dfalloc-explain.txt
+	# The library reads the same profile and chooses the same.
+	DFALLOC_DIR=$BATS_TEST_TMPDIR/p DFALLOC_EXPLAIN=1 LD_PRELOAD=$LIB \
+	    run --separate-stderr sort /dev/null
+	assert_equal "$stderr" "dfalloc: 3 runs, free_ratio 990, lifo 808, live_at_exit 10, cross_thread 1, realloc 5: behaviour churn"
+}
+
+@test "dfalloc: a profiled sort shown and explained as the library chose" {
+	local k f chosen
+	mkdir "$BATS_TEST_TMPDIR/p"
+	awk 'BEGIN { for (i = 0; i < 50000; i++) printf "%d\n", i * 7 % 1009 }' \
+	    > "$BATS_TEST_TMPDIR/in"
+	profile_run sort "$BATS_TEST_TMPDIR/in"
+	profile_run sort "$BATS_TEST_TMPDIR/in"
+	f=$(echo "$BATS_TEST_TMPDIR"/p/*.prof)
+	DFALLOC_DIR=$BATS_TEST_TMPDIR/p DFALLOC_EXPLAIN=1 LD_PRELOAD=$LIB \
+	    run --separate-stderr sort "$BATS_TEST_TMPDIR/in"
+	chosen=${stderr##* behaviour }
+	run "$GEN/dfalloc" show -d "$BATS_TEST_TMPDIR/p" sort
+	assert_success
+	k=$(basename "$f" .prof)
+	assert_line --index 0 "program: $(realpath "$(command -v sort)")"
+	assert_line --index 1 "key: $k"
+	assert_line --index 2 "profile: $BATS_TEST_TMPDIR/p/$k.prof"
+	assert_line "  runs: 2"
+	assert_line "  key: 0x$k"
+	assert_line --regexp '^  free_ratio: [0-9]+	\(frees per 1000 allocations\)$'
+	assert_line "behaviour: $chosen, from its profile"
+	assert_line --regexp '^  above 32768 bytes: [a-z]+$'
+	run "$GEN/dfalloc" explain -d "$BATS_TEST_TMPDIR/p" sort
+	assert_success
+	assert_line --index 1 "profile: $BATS_TEST_TMPDIR/p/$k.prof, 2 runs"
+	assert_line --regexp "^  $chosen: (.* holds|the default, as no rule held)\$"
+	assert_line --regexp "^behaviour: $chosen: "
+	# Every rule before the chosen one does not hold.
+	[ "$(printf '%s\n' "$output" | grep -c ': holds$')" -le 1 ]
+	[ "$(printf '%s\n' "$output" | sed -n "/^  $chosen: /q;/^  /p" |
+	    grep -vc ': does not hold$')" = 0 ] || fail "$output"
+}
+
+@test "dfalloc: a seed is what the library runs without a profile, and a profile overrides it" {
+	local k
+	mkdir "$BATS_TEST_TMPDIR/seeds" "$BATS_TEST_TMPDIR/p"
+	printf 'b\na\n' > "$BATS_TEST_TMPDIR/in"
+	run "$GEN/dfalloc" seed -s "$BATS_TEST_TMPDIR/seeds" sort never_free
+	assert_success
+	k=$(key_of sort)
+	assert_output "$BATS_TEST_TMPDIR/seeds/$k.seed: never_free seeded for $(realpath "$(command -v sort)")"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/seeds/$k.seed")" "never_free"
+	DFALLOC_SEEDS=$BATS_TEST_TMPDIR/seeds DFALLOC_EXPLAIN=1 \
+	    LD_PRELOAD=$LIB run --separate-stderr sort "$BATS_TEST_TMPDIR/in"
+	assert_success
+	assert_output "a
+b"
+	assert_equal "$stderr" "dfalloc: seed $BATS_TEST_TMPDIR/seeds/$k.seed: behaviour never_free"
+	run "$GEN/dfalloc" show -s "$BATS_TEST_TMPDIR/seeds" sort
+	assert_line "behaviour: never_free, from its seed"
+	assert_line "  1 to 4096 bytes: bump"
+	run "$GEN/dfalloc" explain -s "$BATS_TEST_TMPDIR/seeds" sort
+	assert_line "the seed $BATS_TEST_TMPDIR/seeds/$k.seed names it"
+	# A profile decides over the seed.
+	make_profile "$BATS_TEST_TMPDIR/p/$k.prof" "$k"
+	DFALLOC_DIR=$BATS_TEST_TMPDIR/p DFALLOC_SEEDS=$BATS_TEST_TMPDIR/seeds \
+	    DFALLOC_EXPLAIN=1 LD_PRELOAD=$LIB run --separate-stderr \
+	    sort "$BATS_TEST_TMPDIR/in"
+	[[ $stderr == *": behaviour churn" ]] || fail "$stderr"
+	run "$GEN/dfalloc" explain -d "$BATS_TEST_TMPDIR/p" \
+	    -s "$BATS_TEST_TMPDIR/seeds" sort
+	assert_line "the profile overrides the seed $BATS_TEST_TMPDIR/seeds/$k.seed (never_free)"
+	# A staged copy seeded under its installed path has that key.
+	cp "$(command -v sort)" "$BATS_TEST_TMPDIR/staged"
+	run "$GEN/dfalloc" seed -s "$BATS_TEST_TMPDIR/seeds" \
+	    -i "$(realpath "$(command -v sort)")" "$BATS_TEST_TMPDIR/staged" bulk
+	assert_success
+	assert_output --partial "/$k.seed: bulk seeded for "
+	run "$GEN/dfalloc" seed -s "$BATS_TEST_TMPDIR/seeds" \
+	    "$BATS_TEST_TMPDIR/staged" bulk
+	refute_output --partial "/$k.seed"
+}
+
+@test "dfalloc: a corrupt profile or seed gets one warning, as the library gives it" {
+	local k f s
+	mkdir "$BATS_TEST_TMPDIR/p" "$BATS_TEST_TMPDIR/seeds"
+	k=$(key_of sort)
+	f=$BATS_TEST_TMPDIR/p/$k.prof
+	s=$BATS_TEST_TMPDIR/seeds/$k.seed
+	make_profile "$f" "$k"
+	printf 'x' | dd of="$f" bs=1 seek=40 conv=notrunc 2>/dev/null
+	printf 'fastest\n' > "$s"
+	run --separate-stderr "$GEN/dfalloc" explain -d "$BATS_TEST_TMPDIR/p" \
+	    -s "$BATS_TEST_TMPDIR/seeds" sort
+	assert_success
+	assert_equal "$stderr" "dfalloc: ignoring profile $f: checksum mismatch
+dfalloc: ignoring seed $s: no behaviour of dfalloc.def has that name"
+	assert_line "behaviour: general: anything else"
+	DFALLOC_DIR=$BATS_TEST_TMPDIR/p DFALLOC_SEEDS=$BATS_TEST_TMPDIR/seeds \
+	    LD_PRELOAD=$LIB run --separate-stderr sort /dev/null
+	assert_success
+	assert_equal "$stderr" "dfalloc: ignoring profile $f: checksum mismatch
+dfalloc: ignoring seed $s: no behaviour of dfalloc.def has that name"
+	head -c 100 "$BATS_TEST_TMPDIR/p/$k.prof" > "$BATS_TEST_TMPDIR/short"
+	mv "$BATS_TEST_TMPDIR/short" "$f"
+	rm "$s"
+	run --separate-stderr "$GEN/dfalloc" show -d "$BATS_TEST_TMPDIR/p" \
+	    -s "$BATS_TEST_TMPDIR/seeds" sort
+	assert_success
+	assert_equal "$stderr" "dfalloc: ignoring profile $f: not a profile of this size"
+	assert_line "profile: none at $f"
+	assert_line "behaviour: general, from the default"
+}
+
+@test "dfalloc: bad usage exits 2 with the usage" {
+	local args
+	for args in "" "frob sort" "show" "show a b" "explain" "seed sort" \
+	    "seed sort a b" "show -L /lib sort" "seed -d x sort bulk" \
+	    "link extra" "link -d x" "preload" "show -q sort"; do
+		run "$GEN/dfalloc" $args
+		assert_failure 2
+		assert_line --partial "usage: dfalloc show"
+	done
+}
+
+@test "dfalloc: bad input exits 1 with the reason" {
+	run "$GEN/dfalloc" show no-such-program-here
+	assert_failure 1
+	assert_output "dfalloc: no-such-program-here: No such file or directory"
+	printf '#!/bin/sh\n' > "$BATS_TEST_TMPDIR/script"
+	chmod +x "$BATS_TEST_TMPDIR/script"
+	run "$GEN/dfalloc" explain "$BATS_TEST_TMPDIR/script"
+	assert_failure 1
+	assert_output "dfalloc: $BATS_TEST_TMPDIR/script: not an ELF file (a script's profile is its interpreter's)"
+	head -c 40 "$(command -v sort)" > "$BATS_TEST_TMPDIR/cut"
+	run "$GEN/dfalloc" show "$BATS_TEST_TMPDIR/cut"
+	assert_failure 1
+	assert_output "dfalloc: $BATS_TEST_TMPDIR/cut: a damaged ELF header"
+	run "$GEN/dfalloc" seed sort fastest
+	assert_failure 1
+	assert_output "dfalloc: unknown behaviour 'fastest'; dfalloc.def has never_free, shared, bulk, churn, general"
+	run "$GEN/dfalloc" seed -s "$BATS_TEST_TMPDIR/none" sort bulk
+	assert_failure 1
+	assert_output --regexp "^dfalloc: $BATS_TEST_TMPDIR/none/[0-9a-f]{16}\\.seed\\.[0-9]+: No such file or directory\$"
+}
+
+@test "dfalloc: the link and preload lines it prints work" {
+	run "$GEN/dfalloc" link -L "$GEN"
+	assert_success
+	assert_output "-L$GEN -Wl,-rpath,$GEN -ldfalloc -lpthread -ldl"
+	cc $CWARN -O1 -o "$BATS_TEST_TMPDIR/api" "$FIXTURES/alloc/api_test.c" \
+	    $output
+	DFALLOC_EXPLAIN=1 run --separate-stderr "$BATS_TEST_TMPDIR/api"
+	assert_success
+	assert_output "api: all checks passed"
+	assert_line --index 0 "api: all checks passed"
+	[[ $stderr == "dfalloc: no profile or seed: behaviour general"* ]] ||
+	    fail "$stderr"
+	printf 'b\na\n' > "$BATS_TEST_TMPDIR/a b"
+	run "$GEN/dfalloc" preload -L "$GEN" sort -k 1 "$BATS_TEST_TMPDIR/a b"
+	assert_success
+	assert_output "LD_PRELOAD=$GEN/libdfalloc.so sort -k 1 '$BATS_TEST_TMPDIR/a b'"
+	DFALLOC_EXPLAIN=1 run --separate-stderr sh -c "$output"
+	assert_success
+	assert_output "a
+b"
+	assert_equal "$stderr" "dfalloc: no profile or seed: behaviour general"
+	run "$GEN/dfalloc" link
+	assert_output "-L/usr/lib -Wl,-rpath,/usr/lib -ldfalloc -lpthread -ldl"
+}
+
+@test "dfalloc: the ELF and note decoders fuzzed, ASan+UBSan" {
+	require_asan
+	build_tool "$BATS_TEST_TMPDIR/fuzz" -g -O1 \
+	    -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    "$FIXTURES/alloc/elf_fuzz.c"
+	run "$BATS_TEST_TMPDIR/fuzz" "$(command -v sort)" 300000 7
+	assert_success
+	[[ $output =~ ^"elf_fuzz: 300000 rounds, "([0-9]+)" read, "([0-9]+)" refused"$ ]] ||
+	    fail "$output"
+	[ "${BASH_REMATCH[1]}" -gt 0 ] && [ "${BASH_REMATCH[2]}" -gt 0 ]
+}
+
+@test "dfalloc: builds and runs with -m32" {
+	require_m32
+	build_tool "$BATS_TEST_TMPDIR/dfalloc32" -m32 -O1 "$TOOLDIR/dfalloc.c"
+	run "$BATS_TEST_TMPDIR/dfalloc32" show sort
+	assert_success
+	assert_line "key: $(key_of sort)"
 }

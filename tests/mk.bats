@@ -267,7 +267,7 @@ dfgen: 1 of 4 definition files generated in $T/obj"
 	assert_line "GEN hammer2_consts.h"
 	assert_file_exist "$T/dfgen/obj/hammer2_consts.h"
 	run env PYTHON="$PYTHON" bmake generate
-	assert_output "dfgen: all 30 files up to date in $T/dfgen/obj"
+	assert_output "dfgen: all 32 files up to date in $T/dfgen/obj"
 	run env PYTHON="$PYTHON" MAKEOBJDIR=out bmake generate
 	assert_success
 	assert_file_exist "$T/dfgen/out/hammer2_consts_names.c"

@@ -8,7 +8,7 @@ from dfgen_core.names import is_c_identifier, suggest
 from dfgen_core.source import file_loc
 
 from .alloc_model import (FLAGS, GRANULE, Allocator, Behaviour, Choice,
-                          Metric, Model, SizeClass)
+                          KernelModel, KmallocType, Metric, Model, SizeClass)
 
 _FLAG = Form(None, "flag")
 FORMS = {
@@ -21,8 +21,15 @@ FORMS = {
                              "doc": expr.string}),
     "behaviour": Form("behaviour", "behaviour", body=OPTIONAL,
                       attrs={"when": expression, "doc": expr.string}),
+    "kmalloc": Form("kmalloc", "kmalloc type",
+                    attrs={"type": c_identifier, "header": expr.string,
+                           "sample": expr.integer, "doc": expr.string}),
 }
-_ORDER = ("metric", "class", "allocator", "behaviour")
+MAX_METRICS = 32
+_ORDER = ("metric", "class", "allocator", "behaviour", "kmalloc")
+# What only a file of allocators declares; a file of kmalloc types
+# declares size classes and types.
+_USER_ONLY = ("metric", "allocator", "behaviour")
 
 
 def build(unit, stem):
@@ -40,6 +47,12 @@ def build(unit, stem):
                         (names[b.name], "previous definition is here"))
         names[b.name] = b.loc
         kinds[kind].append(b)
+    if kinds["kmalloc"]:
+        return _kernel(unit, stem, kinds)
+    if len(kinds["metric"]) > MAX_METRICS:
+        raise error(kinds["metric"][MAX_METRICS].loc, "more than %d "
+                    "metrics: a rule's metrics are a 32-bit mask" %
+                    MAX_METRICS)
     metrics = tuple(Metric(b.name, i, b.attrs.get("doc", ""))
                     for i, b in enumerate(kinds["metric"]))
     classes = _classes(kinds["class"], unit)
@@ -47,6 +60,34 @@ def build(unit, stem):
     behaviours = _behaviours(kinds["behaviour"], unit, metrics, classes,
                              allocators)
     return Model(stem + "_", classes, allocators, metrics, behaviours)
+
+
+def _kernel(unit, stem, kinds):
+    first = kinds["kmalloc"][0]
+    for kind in _USER_ONLY:
+        if kinds[kind]:
+            raise error(kinds[kind][0].loc, "a file describes allocators "
+                        "or kmalloc types, not both: %s '%s' with kmalloc "
+                        "types" % (kind, kinds[kind][0].name),
+                        (first.loc, "the first kmalloc type is here"))
+    classes = _classes(kinds["class"], unit)
+    out, symbols = [], {}
+    for i, b in enumerate(kinds["kmalloc"]):
+        symbol = b.attrs.get("type") or "M_" + b.name.upper()
+        if symbol in symbols:
+            prev, loc = symbols[symbol]
+            raise error(b.attr_locs.get("type", b.loc), "kmalloc type "
+                        "'%s' counts %s, as '%s' does" %
+                        (b.name, symbol, prev), (loc, "'%s' is here" % prev))
+        symbols[symbol] = (b.name, b.attr_locs.get("type", b.loc))
+        sample = b.attrs.get("sample", 64)
+        if sample < 0 or sample & (sample - 1):
+            raise error(b.attr_locs["sample"], "'sample:' of kmalloc type "
+                        "'%s' must be a power of two, or 0 for none" %
+                        b.name)
+        out.append(KmallocType(b.name, i, symbol, b.attrs.get("header", ""),
+                               sample, b.attrs.get("doc", "")))
+    return KernelModel(stem + "_", classes, tuple(out))
 
 
 def _file_loc(unit):
@@ -123,11 +164,14 @@ def _behaviours(bounds, unit, metrics, classes, allocators):
     _need(unit, bounds, "behaviour")
     known = {m.name: m for m in metrics}
 
-    def c_name(n):
+    def metric(n):
         if n.name not in known:
             raise error(n.loc, "unknown metric '%s'%s" %
                         (n.name, suggest(n.name, known)))
-        return "m->%s" % n.name
+        return known[n.name]
+
+    def c_name(n):
+        return "m->%s" % metric(n).name
 
     out = []
     for i, b in enumerate(bounds):
@@ -138,7 +182,7 @@ def _behaviours(bounds, unit, metrics, classes, allocators):
         if "when" not in b.attrs and not last:
             raise error(b.loc, "behaviour '%s' needs 'when:'; only the "
                         "last behaviour is the default" % b.name)
-        when = ""
+        when, rule, uses = "", "", set()
         if "when" in b.attrs:
             try:
                 when = cexpr.to_c(b.attrs["when"], c_name)
@@ -146,6 +190,8 @@ def _behaviours(bounds, unit, metrics, classes, allocators):
                 raise error(b.attr_locs["when"], "'when:' of behaviour "
                             "'%s' must be a condition over metrics, not a "
                             "string" % b.name)
+            rule = cexpr.to_c(b.attrs["when"],
+                              lambda n: uses.add(metric(n).index) or n.name)
         wants = tuple(_flags(b.body, unit, "behaviour", b.name))
         choices = []
         lo = 0
@@ -156,8 +202,8 @@ def _behaviours(bounds, unit, metrics, classes, allocators):
             lo = c.size
         choices.append(_choose(b, allocators, wants, 0, lo,
                                "sizes above %d bytes" % lo))
-        out.append(Behaviour(b.name, i, when, wants, b.attrs.get("doc", ""),
-                             tuple(choices)))
+        out.append(Behaviour(b.name, i, when, rule, tuple(sorted(uses)),
+                             wants, b.attrs.get("doc", ""), tuple(choices)))
     return tuple(out)
 
 

@@ -61,22 +61,19 @@ class Behaviour:
     name: str
     index: int
     when: str           # C condition over the metrics, or '' (default)
+    rule: str           # the condition over metric names, for people
+    uses: tuple         # indices of the metrics the condition reads
     wants: tuple        # flags, most important first
     doc: str
     choices: tuple      # Choice per size class, then one for larger sizes
 
-
-@dataclass(frozen=True)
-class Model:
-    prefix: str         # C prefix: the file's stem and '_'
-    classes: tuple
-    allocators: tuple
-    metrics: tuple
-    behaviours: tuple
-
     @property
-    def flags(self):
-        return list(FLAGS.items())
+    def uses_mask(self):
+        return sum(1 << i for i in self.uses)
+
+
+class _Classes:
+    """What both kinds of file derive from their size classes."""
 
     @property
     def max_class(self):
@@ -107,3 +104,67 @@ class Model:
     @property
     def granule_shift(self):
         return GRANULE.bit_length() - 1
+
+
+@dataclass(frozen=True)
+class Model(_Classes):
+    """A file of allocators and the rules that choose them (libdfalloc)."""
+    prefix: str         # C prefix: the file's stem and '_'
+    classes: tuple
+    allocators: tuple
+    metrics: tuple
+    behaviours: tuple
+    kernel = False
+
+    @property
+    def flags(self):
+        return list(FLAGS.items())
+
+
+# The kernel's lifetime samples: slots of the table they wait in, and
+# the age buckets (powers of two of TSC cycles) they are counted in
+# when freed.  Bucket 0 holds ages below 2^LIFETIME_SHIFT cycles.
+LIFETIME_SLOTS = 256
+LIFETIME_BUCKETS = 24
+LIFETIME_SHIFT = 10
+
+
+@dataclass(frozen=True)
+class KmallocType:
+    name: str
+    index: int
+    symbol: str         # the malloc_type, as MALLOC_DEFINE names it
+    header: str         # the header that declares it, or ''
+    sample: int         # one allocation in `sample` is timed; 0: none
+    doc: str
+
+
+@dataclass(frozen=True)
+class KernelModel(_Classes):
+    """A file of kmalloc types the kernel counts (options ALLOC_TABLES)."""
+    prefix: str
+    classes: tuple
+    types: tuple
+    kernel = True
+    slots = LIFETIME_SLOTS
+    slot_bits = LIFETIME_SLOTS.bit_length() - 1
+    buckets = LIFETIME_BUCKETS
+    shift = LIFETIME_SHIFT
+
+    @property
+    def headers(self):
+        """The headers that declare the types, beyond those every
+        kernel file of the counters includes."""
+        return sorted({t.header for t in self.types if t.header} -
+                      set(KERNEL_HEADERS))
+
+    @property
+    def undeclared(self):
+        """The types no header declares: the counters declare them."""
+        return [t for t in self.types if not t.header]
+
+
+# What the counters' C includes anyway (kmalloc_tables.c.j2).
+KERNEL_HEADERS = ("sys/param.h", "sys/systm.h", "sys/kernel.h",
+                  "sys/malloc.h", "sys/sbuf.h", "sys/sysctl.h",
+                  "sys/thread2.h")

@@ -16,6 +16,7 @@
 #endif
 
 #include "dfalloc_rt.h"
+#include "dfa_store.h"
 
 /* The allocator of each kind of span, in the generated table. */
 static const uint8_t dfa_kind_alloc[] = {
@@ -58,25 +59,20 @@ dfa_postfork(void)
 }
 
 /*
- * The behaviour named by DFALLOC_BEHAVIOUR (a seeded choice), else the
- * one the program's profile decides, else the default (the last).
+ * The behaviour named by DFALLOC_BEHAVIOUR, else the one the program's
+ * profile or seed chooses, else the default (the last).
  */
 static unsigned int
 dfa_behaviour(void)
 {
 	const char *name = getenv("DFALLOC_BEHAVIOUR");
-	unsigned int b;
-	int chosen;
+	int b;
 
-	if (name == NULL || *name == '\0') {
-		chosen = dfa_profile_behaviour();
-		return (chosen >= 0 ? (unsigned int)chosen :
-		    DFALLOC_NBEHAVIOURS - 1);
-	}
-	for (b = 0; b < DFALLOC_NBEHAVIOURS; b++) {
-		if (strcmp(name, dfalloc_behaviour_name[b]) == 0)
-			return (b);
-	}
+	if (name == NULL || *name == '\0')
+		return ((unsigned int)dfa_profile_behaviour());
+	b = dfa_behaviour_named(name, strlen(name));
+	if (b >= 0)
+		return ((unsigned int)b);
 	dfa_say("dfalloc: unknown behaviour '", name,
 	    "' in DFALLOC_BEHAVIOUR; using the default\n");
 	return (DFALLOC_NBEHAVIOURS - 1);

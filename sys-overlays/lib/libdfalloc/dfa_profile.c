@@ -1,12 +1,14 @@
 /*
- * Profiles.  In the profiling mode (DFALLOC_MODE=profile) each thread
- * counts what it does in its own counters, without locks; a thread
- * that exits adds its counters to the process's, and at exit the
- * process's are added to the program's profile under DFALLOC_DIR.  In
- * the dispatch mode (the default when DFALLOC_DIR is set) the profile
- * is read at start and the decision table of dfalloc.def chooses the
- * behaviour.  A profile that is corrupt, of another version or of
- * another program is ignored with one warning.
+ * Profiles and seeds.  In the profiling mode (DFALLOC_MODE=profile)
+ * each thread counts what it does in its own counters, without locks;
+ * a thread that exits adds its counters to the process's, and at exit
+ * the process's are added to the program's profile under DFALLOC_DIR.
+ * In the dispatch mode (the default when DFALLOC_DIR is set) the
+ * profile is read at start and the decision table of dfalloc.def
+ * chooses the behaviour; without a profile, a packager's seed under
+ * DFALLOC_SEEDS (DFALLOC_SEED_DIR by default) names it.  A profile or
+ * seed that is corrupt, of another version or of another program is
+ * ignored with one warning.
  */
 #define	_GNU_SOURCE
 
@@ -19,7 +21,7 @@
 #include <unistd.h>
 
 #include "dfalloc_rt.h"
-#include "dfalloc_profile.h"
+#include "dfa_store.h"
 
 _Static_assert(DFALLOC_NCLASSES + 1 == DFALLOC_PROFILE_CLASSES,
     "a profile counts every size class of dfalloc.def");
@@ -52,61 +54,48 @@ dfa_now_ns(void)
 	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
 }
 
-static uint64_t
-dfa_fnv(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	while (len-- > 0)
-		h = (h ^ *p++) * 0x100000001b3ull;
-	return (h);
-}
-
 /* The main program's GNU build id, hashed into the key. */
 static int
 dfa_build_id(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	const ElfW(Phdr) *ph;
-	const char *p, *end;
-	uint32_t nhdr[3];
 	int i;
 
 	(void)size;
 	for (i = 0; i < info->dlpi_phnum; i++) {
 		ph = &info->dlpi_phdr[i];
-		if (ph->p_type != PT_NOTE)
-			continue;
-		p = (const char *)(info->dlpi_addr + ph->p_vaddr);
-		end = p + ph->p_memsz;
-		while (end - p >= (ptrdiff_t)sizeof(nhdr)) {
-			memcpy(nhdr, p, sizeof(nhdr));
-			p += sizeof(nhdr);
-			if (nhdr[2] == 3 && nhdr[0] == 4 &&
-			    memcmp(p, "GNU", 4) == 0)
-				*(uint64_t *)arg = dfa_fnv(*(uint64_t *)arg,
-				    p + 4, nhdr[1]);
-			p += ((nhdr[0] + 3) & ~3u) + ((nhdr[1] + 3) & ~3u);
-		}
+		if (ph->p_type == PT_NOTE)
+			*(uint64_t *)arg = dfa_notes_hash(*(uint64_t *)arg,
+			    (const void *)(info->dlpi_addr + ph->p_vaddr),
+			    ph->p_memsz);
 	}
 	return (1);		/* the first object is the program */
 }
 
-/*
- * DIR/KEY.prof, KEY naming the program by its path and build id; a
- * relative DIR is taken from the directory at start, as the program
- * may change directory before it exits.
- */
-static int
-dfa_profile_name(const char *dir)
+/* The key of this program: its path, then its build id. */
+static void
+dfa_key_init(void)
 {
-	char exe[4096], cwd[4096];
+	char exe[4096];
 	ssize_t n;
 
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n < 0)
 		n = 0;
-	dfa_key = dfa_fnv(0xcbf29ce484222325ull, exe, (size_t)n);
+	dfa_key = dfa_fnv(DFA_FNV_BASIS, exe, (size_t)n);
 	dl_iterate_phdr(dfa_build_id, &dfa_key);
+}
+
+/*
+ * DIR/KEY.prof; a relative DIR is taken from the directory at start,
+ * as the program may change directory before it exits.
+ */
+static int
+dfa_profile_name(const char *dir)
+{
+	char cwd[4096];
+	int n;
+
 	if (dir[0] == '/')
 		cwd[0] = '\0';
 	else if (getcwd(cwd, sizeof(cwd) - 1) != NULL)
@@ -125,30 +114,15 @@ dfa_profile_name(const char *dir)
 static int
 dfa_profile_read(struct dfalloc_profile *p)
 {
-	unsigned char buf[DFALLOC_PROFILE_SIZE + 1];
-	struct dfs_error err;
-	const char *why = NULL;
-	ssize_t n;
-	int fd;
+	const char *why;
+	int r;
 
-	fd = open(dfa_profile_path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return (0);
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n != DFALLOC_PROFILE_SIZE)
-		why = "not a profile of this size";
-	else if (dfalloc_profile_verify(buf, (size_t)n, &err) != 0 ||
-	    dfalloc_profile_decode(p, buf, (size_t)n, &err) != 0 ||
-	    dfalloc_profile_validate(p, &err) != 0)
-		why = dfs_strerror(err.code);
-	else if (p->key != dfa_key || p->nclasses != DFALLOC_PROFILE_CLASSES)
-		why = "of another program or allocator table";
-	if (why == NULL)
-		return (1);
-	dfa_warn("dfalloc: ignoring profile ", dfa_profile_path, ": ");
-	dfa_warn(why, "", "\n");
-	return (-1);
+	r = dfa_profile_load(dfa_profile_path, dfa_key, p, &why);
+	if (r < 0) {
+		dfa_warn("dfalloc: ignoring profile ", dfa_profile_path, ": ");
+		dfa_warn(why, "", "\n");
+	}
+	return (r);
 }
 
 static void
@@ -232,17 +206,10 @@ dfa_profile_write(void)
 	}
 }
 
-/* Per 1000 of `of`, as the metrics of dfalloc.def are. */
-static uint32_t
-dfa_permille(uint64_t n, uint64_t of)
-{
-	return (of == 0 ? 0 : (uint32_t)(n * 1000 / of > 1000 ? 1000 :
-	    n * 1000 / of));
-}
-
 /*
- * From start: the mode DFALLOC_MODE and DFALLOC_DIR ask for.  Returns
- * nothing; dfa_profile_behaviour() says what dispatch to use.
+ * From start: the key of the program, and the mode DFALLOC_MODE and
+ * DFALLOC_DIR ask for.  dfa_profile_behaviour() says what dispatch to
+ * use.
  */
 void
 dfa_profile_start(void)
@@ -250,6 +217,7 @@ dfa_profile_start(void)
 	const char *dir = getenv("DFALLOC_DIR");
 	const char *mode = getenv("DFALLOC_MODE");
 
+	dfa_key_init();
 	if (dir == NULL || *dir == '\0')
 		return;
 	if (dfa_profile_name(dir) != 0) {
@@ -266,33 +234,82 @@ dfa_profile_start(void)
 	}
 }
 
+/* With DFALLOC_EXPLAIN set: what chose behaviour `b`. */
+static void
+dfa_explain(const char *why, const char *what, int b)
+{
+	const char *explain = getenv("DFALLOC_EXPLAIN");
+
+	if (explain != NULL && *explain != '\0') {
+		dfa_warn("dfalloc: ", why, what);
+		dfa_warn(": behaviour ", dfalloc_behaviour_name[b], "\n");
+	}
+}
+
 /* The behaviour the stored profile decides, or -1 without one. */
-int
-dfa_profile_behaviour(void)
+static int
+dfa_profile_decide(void)
 {
 	struct dfalloc_profile p;
 	struct dfalloc_metrics m;
-	const char *explain = getenv("DFALLOC_EXPLAIN");
 	char line[256];
 	int b;
 
 	if (dfa_profiling || dfa_profile_path[0] == '\0' ||
 	    dfa_profile_read(&p) != 1)
 		return (-1);
-	m.free_ratio = dfa_permille(p.frees, p.allocs);
-	m.lifo = dfa_permille(p.lifo_frees, p.frees);
-	m.live_at_exit = dfa_permille(p.live_at_exit, p.allocs);
-	m.cross_thread = dfa_permille(p.cross_frees, p.frees);
-	m.realloc = dfa_permille(p.reallocs, p.allocs);
+	dfa_metrics_of(&p, &m);
 	b = dfalloc_decide(&m);
-	if (explain != NULL && *explain != '\0') {
-		snprintf(line, sizeof(line), "%u runs, free_ratio %u, lifo %u, "
-		    "live_at_exit %u, cross_thread %u, realloc %u: ",
-		    (unsigned int)p.runs, (unsigned int)m.free_ratio,
-		    (unsigned int)m.lifo, (unsigned int)m.live_at_exit,
-		    (unsigned int)m.cross_thread, (unsigned int)m.realloc);
-		dfa_warn("dfalloc: ", line, "behaviour ");
-		dfa_warn(dfalloc_behaviour_name[b], "", "\n");
+	snprintf(line, sizeof(line), "%u runs, free_ratio %u, lifo %u, "
+	    "live_at_exit %u, cross_thread %u, realloc %u",
+	    (unsigned int)p.runs, (unsigned int)m.free_ratio,
+	    (unsigned int)m.lifo, (unsigned int)m.live_at_exit,
+	    (unsigned int)m.cross_thread, (unsigned int)m.realloc);
+	dfa_explain(line, "", b);
+	return (b);
+}
+
+/* The behaviour a packager seeded for this program, or -1. */
+static int
+dfa_seed_decide(void)
+{
+	const char *dir = getenv("DFALLOC_SEEDS");
+	const char *why;
+	char path[4096];
+	int b, n;
+
+	if (dir == NULL || *dir == '\0')
+		dir = DFALLOC_SEED_DIR;
+	n = snprintf(path, sizeof(path), "%s/%016llx.seed", dir,
+	    (unsigned long long)dfa_key);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return (-1);
+	b = dfa_seed_load(path, &why);
+	if (b == -2) {
+		dfa_warn("dfalloc: ignoring seed ", path, ": ");
+		dfa_warn(why, "", "\n");
+	}
+	if (b < 0)
+		return (-1);
+	dfa_explain("seed ", path, b);
+	return (b);
+}
+
+/*
+ * The behaviour of this run, without DFALLOC_BEHAVIOUR: the one the
+ * profile decides, else the seeded one, else the default (the last).
+ */
+int
+dfa_profile_behaviour(void)
+{
+	int b;
+
+	b = dfa_profile_decide();
+	if (b < 0)
+		b = dfa_seed_decide();
+	if (b < 0) {
+		b = DFALLOC_NBEHAVIOURS - 1;
+		dfa_explain("no profile or seed", "", b);
 	}
 	return (b);
 }

@@ -26,6 +26,7 @@ DFGEN_DEFS.vm=		$S/dfgen/vm/cbpf.def $S/dfgen/vm/xvm.def
 DFGEN_DEFS.ctxsw=	$S/dfgen/ctxsw/ctxsw.def
 DFGEN_DEFS.xio=		$S/dfgen/xio/xio.def
 DFGEN_DEFS.sched=	$S/dfgen/sched/policies.def
+DFGEN_DEFS.alloc=	$S/dfgen/alloc/kmalloc_types.def
 # ASYNC_SYSCALLS: the messages and dispatch table of the tree's own
 # syscalls (syscalls_async.h, syscalls_async_kern.c).
 DFGEN_DEFS.syscalls=	$S/kern/syscalls.master
@@ -58,6 +59,11 @@ DFGEN_KERNEL_OBJS+=	xio.o
 .if !empty(DFGEN_ENABLED:Msched)
 # The policies' parameter and dispatch tables.
 DFGEN_KERNEL_OBJS+=	policies_tables.o
+.endif
+.if !empty(DFGEN_ENABLED:Malloc)
+# The kmalloc counters and their sysctl; kmalloc_types.h is included by
+# kern/kern_slaballoc.c (the overlay's alloc edit).
+DFGEN_KERNEL_OBJS+=	kmalloc_types_tables.o
 .endif
 OBJS+=			${DFGEN_KERNEL_OBJS}
 ${FULLKERNEL}:		${DFGEN_KERNEL_OBJS}

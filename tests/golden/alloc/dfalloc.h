@@ -91,6 +91,21 @@ struct dfalloc_metrics {
 	uint32_t	cross_thread;	/* frees by another thread, per 1000 frees */
 	uint32_t	realloc;	/* reallocations per 1000 allocations */
 };
+#define	DFALLOC_NMETRICS	5
+
+/* A metric by its index: its name and where it is in the structure. */
+struct dfalloc_metric_desc {
+	const char	*name;
+	const char	*doc;
+	size_t		offset;
+};
+
+/* The rule of a behaviour, for people: what dfalloc(1) explains. */
+struct dfalloc_rule {
+	const char	*when;		/* the condition; "" for the default */
+	uint32_t	metrics;	/* bit i: it reads metric i */
+	const char	*doc;
+};
 
 void	*dfa_bump_alloc(size_t size);
 void	dfa_bump_free(void *ptr);
@@ -114,7 +129,10 @@ extern const uint8_t dfalloc_class_index[65];
 extern const uint8_t
     dfalloc_dispatch[DFALLOC_NBEHAVIOURS][DFALLOC_NCLASSES + 1];
 extern const char *const dfalloc_behaviour_name[DFALLOC_NBEHAVIOURS];
+extern const struct dfalloc_metric_desc dfalloc_metric[DFALLOC_NMETRICS];
+extern const struct dfalloc_rule dfalloc_rule[DFALLOC_NBEHAVIOURS];
 
+int	dfalloc_holds(int b, const struct dfalloc_metrics *m);
 int	dfalloc_decide(const struct dfalloc_metrics *m);
 
 /*

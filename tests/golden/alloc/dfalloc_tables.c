@@ -125,6 +125,62 @@ const char *const dfalloc_behaviour_name[DFALLOC_NBEHAVIOURS] = {
 	"general",
 };
 
+const struct dfalloc_metric_desc dfalloc_metric[DFALLOC_NMETRICS] = {
+	[0] = {
+		.name = "free_ratio",
+		.doc = "frees per 1000 allocations",
+		.offset = offsetof(struct dfalloc_metrics, free_ratio),
+	},
+	[1] = {
+		.name = "lifo",
+		.doc = "frees of the newest live object, per 1000 frees",
+		.offset = offsetof(struct dfalloc_metrics, lifo),
+	},
+	[2] = {
+		.name = "live_at_exit",
+		.doc = "objects still live at exit, per 1000 allocations",
+		.offset = offsetof(struct dfalloc_metrics, live_at_exit),
+	},
+	[3] = {
+		.name = "cross_thread",
+		.doc = "frees by another thread, per 1000 frees",
+		.offset = offsetof(struct dfalloc_metrics, cross_thread),
+	},
+	[4] = {
+		.name = "realloc",
+		.doc = "reallocations per 1000 allocations",
+		.offset = offsetof(struct dfalloc_metrics, realloc),
+	},
+};
+
+const struct dfalloc_rule dfalloc_rule[DFALLOC_NBEHAVIOURS] = {
+	[DFALLOC_BEHAVIOUR_NEVER_FREE] = {
+		.when = "free_ratio < 50",
+		.metrics = 0x1,
+		.doc = "allocates and leaves the rest to exit",
+	},
+	[DFALLOC_BEHAVIOUR_SHARED] = {
+		.when = "cross_thread >= 100",
+		.metrics = 0x8,
+		.doc = "objects change threads",
+	},
+	[DFALLOC_BEHAVIOUR_BULK] = {
+		.when = "(live_at_exit >= 500) && (realloc < 100)",
+		.metrics = 0x14,
+		.doc = "most objects live until exit",
+	},
+	[DFALLOC_BEHAVIOUR_CHURN] = {
+		.when = "lifo >= 500",
+		.metrics = 0x2,
+		.doc = "short-lived objects, newest freed first",
+	},
+	[DFALLOC_BEHAVIOUR_GENERAL] = {
+		.when = "",
+		.metrics = 0x0,
+		.doc = "anything else",
+	},
+};
+
 /*
  * The allocator of each size class, per behaviour: of the allocators
  * whose range covers the class, the one with the wanted flags first in
@@ -308,17 +364,34 @@ const uint8_t dfalloc_dispatch[DFALLOC_NBEHAVIOURS][DFALLOC_NCLASSES + 1] = {
 	},
 };
 
+/*
+ * Whether the condition of behaviour `b` holds for `m`; that of the
+ * last, the default, always does.
+ */
+int
+dfalloc_holds(int b, const struct dfalloc_metrics *m)
+{
+	switch (b) {
+	case DFALLOC_BEHAVIOUR_NEVER_FREE:
+		return (m->free_ratio < 50);
+	case DFALLOC_BEHAVIOUR_SHARED:
+		return (m->cross_thread >= 100);
+	case DFALLOC_BEHAVIOUR_BULK:
+		return ((m->live_at_exit >= 500) && (m->realloc < 100));
+	case DFALLOC_BEHAVIOUR_CHURN:
+		return (m->lifo >= 500);
+	default:
+		return (1);
+	}
+}
+
 /* The behaviour of a program that measured `m`: the first that holds. */
 int
 dfalloc_decide(const struct dfalloc_metrics *m)
 {
-	if (m->free_ratio < 50)
-		return (DFALLOC_BEHAVIOUR_NEVER_FREE);
-	if (m->cross_thread >= 100)
-		return (DFALLOC_BEHAVIOUR_SHARED);
-	if ((m->live_at_exit >= 500) && (m->realloc < 100))
-		return (DFALLOC_BEHAVIOUR_BULK);
-	if (m->lifo >= 500)
-		return (DFALLOC_BEHAVIOUR_CHURN);
-	return (DFALLOC_BEHAVIOUR_GENERAL);
+	int b;
+
+	for (b = 0; !dfalloc_holds(b, m); b++)
+		continue;
+	return (b);
 }
