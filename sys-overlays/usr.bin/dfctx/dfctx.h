@@ -21,6 +21,7 @@ enum dfctx_kind {
 };
 
 #define	DFCTX_SAMPLES	1024	/* clean repetitions kept for a point */
+#define	DFCTX_PASSES	16	/* passes over a point, at most */
 
 /* What each party touches after it is switched to. */
 struct dfctx_touch {
@@ -34,10 +35,12 @@ struct dfctx_point {
 	const char	*sweep;		/* "direct", "tlb" or "cache" */
 	enum dfctx_kind	kind;
 	struct dfctx_touch touch;
-	double		total;		/* ns per switch, the median repetition */
+	double		total;		/* ns per switch, mean of passes */
 	double		base;		/* ns per iteration without a switch */
-	double		spread;		/* interquartile range / median */
+	double		spread;		/* repetitions' IQR / median */
 	double		base_spread;	/* the same of the base */
+	double		se;		/* standard error / total, or -1 */
+	double		base_se;	/* the same of the base */
 	int		reps;		/* clean repetitions */
 	int		disturbed;	/* repetitions measured again */
 	int		passes;		/* passes over the point */
@@ -52,15 +55,20 @@ struct dfctx_samples {
 	int		n[3];
 	int		disturbed[3];
 	double		v[3][DFCTX_SAMPLES];
+	double		pm[3][DFCTX_PASSES];	/* each pass's median */
 };
 
 struct dfctx_options {
 	int		cpu;		/* the CPU both parties run on */
 	int		reps;		/* clean repetitions per pass */
 	int		passes;		/* passes over the sweep */
-	double		max_spread;	/* measure a point again above it */
+	int		max_passes;	/* over a point not yet precise */
+	double		max_se;		/* precise: standard error below it */
+	double		budget;		/* seconds to start passes more in */
 	int		quick;		/* a short sweep */
 	const char	*outdir;
+	const char	*replay;	/* fit this data file, do not measure */
+	const char	*cross;		/* and predict this one's totals */
 };
 
 /*
@@ -90,19 +98,20 @@ struct dfctx_machine {
  * The fitted cost of a switch,
  *
  *	fixed + sum over levels k of
- *	    cost[2k] * reloads(k) + cost[2k + 1] * (one set overflows k)
+ *	    cost[2k] * reloaded(k) + cost[2k + 1] * kept(k)
  *
- * where reloads(k) are the entries (pages, lines) of a party that the
- * other party's pushed out of level k: all of the set when the two
- * sets overflow the level together but one alone fits, else none; the
- * second term (ns, a constant) is what the switch costs at a level a
- * set alone overflows: the part of it the level kept (dfctx_model.c).
+ * where, for a level of C entries (pages, lines) and a party's set of
+ * n, reloaded(k) = n when the two sets overflow the level together but
+ * one alone fits (C / 2 <= n < C), and kept(k) = C * (C / n)^3, the
+ * entries of a set that alone overflows the level (n >= C) the level
+ * keeps from one round to the next, which the other party's set pushes
+ * out (dfctx_model.c).  Both are priced per entry.
  */
 #define	DFCTX_TERMS	(2 * DFCTX_LEVELS)
 
 struct dfctx_model {
 	double		fixed;
-	double		cost[DFCTX_TERMS];	/* ns per page or line; ns */
+	double		cost[DFCTX_TERMS];	/* ns per page or line */
 	int		seen[DFCTX_TERMS];	/* the sweep determines it */
 	double		worst;		/* largest |error| of a point, in % */
 	double		rms;		/* root mean square error, in % */
@@ -120,15 +129,21 @@ double	dfctx_switch_run(enum dfctx_kind kind, const struct dfctx_touch *t,
 double	dfctx_measure(const struct dfctx_options *o, struct dfctx_point *thr,
 	    struct dfctx_point *proc, struct dfctx_samples *sm);
 void	dfctx_machine(struct dfctx_machine *mc, int cpu);
-double	dfctx_reloads(const struct dfctx_level *l, const struct dfctx_touch *t);
 void	dfctx_fit(struct dfctx_point *pts, int n, enum dfctx_kind kind,
 	    const struct dfctx_machine *mc, struct dfctx_model *m);
 void	dfctx_detect(struct dfctx_point *pts, int n, struct dfctx_machine *mc);
 int	dfctx_counters(const struct dfctx_options *o, char *why, size_t len);
 void	dfctx_pcid(char *buf, size_t len);
-int	dfctx_report(const struct dfctx_options *o, const struct dfctx_point *pts,
-	    int n, const struct dfctx_machine *mc, const struct dfctx_model *thr,
-	    const struct dfctx_model *proc);
+void	dfctx_score(struct dfctx_point *pts, int n, enum dfctx_kind kind,
+	    const struct dfctx_machine *mc, struct dfctx_model *m);
+int	dfctx_report(const struct dfctx_options *o,
+	    const struct dfctx_point *pts, int n,
+	    const struct dfctx_machine *raw, const struct dfctx_machine *mc,
+	    const struct dfctx_model *thr, const struct dfctx_model *proc);
+int	dfctx_write_data(const char *path, const struct dfctx_point *pts, int n,
+	    const struct dfctx_machine *mc);
+int	dfctx_read_data(const char *path, struct dfctx_point *pts, int max,
+	    struct dfctx_machine *mc);
 int	dfctx_decode_file(const char *path);
 
 #endif /* !_DFCTX_H_ */

@@ -13,11 +13,11 @@
  * timed rounds; both parties read their own CPU time at its start and
  * end.  When the wall time of a repetition exceeds the CPU time its
  * parties used, something else ran on the CPU in between: the
- * repetition was disturbed and is measured again.  A point is the
- * median of its clean repetitions, and its spread their interquartile
- * range.  A point is measured in passes spread over the whole sweep
- * (so that it does not fall on one slow spell of a shared machine), its
- * repetitions pooled; one whose spread is too large gets more passes.
+ * repetition was disturbed and is measured again.  A point is measured
+ * in passes spread over the whole sweep (so that it does not fall on
+ * one slow spell of a shared machine): it is the mean of the passes'
+ * medians, with the standard error the passes tell, and its spread the
+ * interquartile range of all its clean repetitions.
  */
 
 #define	_GNU_SOURCE
@@ -109,6 +109,13 @@ party_buffer(const struct dfctx_touch *t)
 	    -1, 0);
 	if (p == MAP_FAILED)
 		return (NULL);
+#ifdef MADV_NOHUGEPAGE
+	/*
+	 * Pages of 4 KiB, as the TLB sweep counts them, also where the
+	 * system would give the buffer huge pages by itself.
+	 */
+	(void)madvise(p, len, MADV_NOHUGEPAGE);
+#endif
 	memset(p, 1, len);
 	return (p);
 }
@@ -366,6 +373,25 @@ median_of(double *v, int n, double *spread)
 	return (m);
 }
 
+/*
+ * The mean of n values and, in *se, its standard error over it (-1
+ * for one value, which tells nothing of it).
+ */
+static double
+mean_of(const double *v, int n, double *se)
+{
+	double m = 0, sq = 0;
+	int i;
+
+	for (i = 0; i < n; ++i)
+		m += v[i];
+	m /= n;
+	for (i = 0; i < n; ++i)
+		sq += (v[i] - m) * (v[i] - m);
+	*se = n > 1 ? sqrt(sq / (n - 1) / n) / m : -1;
+	return (m);
+}
+
 /* Timed rounds for a repetition of about REP_SECONDS; at least 1. */
 static long
 rounds_for(const struct dfctx_touch *t)
@@ -397,7 +423,11 @@ measure_pass(const struct dfctx_options *o, const struct dfctx_touch *t,
 {
 	static const int order[3] = { 1, 0, 2 };
 	struct series s[3];
+	double spread;
 	int i, j, k, opened = 0, failed = 0, more;
+
+	if (sm->passes >= DFCTX_PASSES)
+		return (-1);
 
 	/*
 	 * The process pair first: its second party would otherwise hold
@@ -441,6 +471,7 @@ measure_pass(const struct dfctx_options *o, const struct dfctx_touch *t,
 	for (k = 0; k < 3; ++k) {
 		for (j = 0; j < s[k].clean && sm->n[k] < DFCTX_SAMPLES; ++j)
 			sm->v[k][sm->n[k]++] = s[k].v[j];
+		sm->pm[k][sm->passes] = median_of(s[k].v, s[k].clean, &spread);
 		/* The first repetition, which warmed up, is not counted. */
 		sm->disturbed[k] += s[k].reps - 1 - s[k].clean;
 	}
@@ -450,16 +481,19 @@ measure_pass(const struct dfctx_options *o, const struct dfctx_touch *t,
 
 /*
  * One more pass over a pair of points (thread and process, the same
- * touch), its samples pooled with those of the passes before in sm;
- * the points are the medians of all of them.  The worst spread of the
- * three series, or -1.
+ * touch), its samples pooled with those of the passes before in sm.  A
+ * point is the mean of the passes' medians: each pass sets its series
+ * up anew (other memory, another moment of the machine), and the mean
+ * of passes has a standard error the passes tell.  The largest
+ * standard error of the three series (a fraction; HUGE_VAL after one
+ * pass), or -1.
  */
 double
 dfctx_measure(const struct dfctx_options *o, struct dfctx_point *thr,
     struct dfctx_point *proc, struct dfctx_samples *sm)
 {
 	struct dfctx_point *pts[2] = { thr, proc };
-	double m[3], spread[3], worst = 0;
+	double m[3], spread[3], se[3], worst = 0;
 	int k;
 
 	if (sm->rounds == 0)
@@ -467,15 +501,18 @@ dfctx_measure(const struct dfctx_options *o, struct dfctx_point *thr,
 	if (sm->rounds < 0 || measure_pass(o, &thr->touch, sm) != 0)
 		return (-1);
 	for (k = 0; k < 3; ++k) {
-		m[k] = median_of(sm->v[k], sm->n[k], &spread[k]);
-		if (spread[k] > worst)
-			worst = spread[k];
+		median_of(sm->v[k], sm->n[k], &spread[k]);
+		m[k] = mean_of(sm->pm[k], sm->passes, &se[k]);
+		if (se[k] < 0 || se[k] > worst)
+			worst = se[k] < 0 ? HUGE_VAL : se[k];
 	}
 	for (k = 0; k < 2; ++k) {
 		pts[k]->total = m[k];
 		pts[k]->spread = spread[k];
+		pts[k]->se = se[k];
 		pts[k]->base = m[2];
 		pts[k]->base_spread = spread[2];
+		pts[k]->base_se = se[2];
 		pts[k]->reps = sm->n[k];
 		pts[k]->disturbed = sm->disturbed[k];
 		pts[k]->passes = sm->passes;

@@ -2,21 +2,37 @@
  * dfctx_model.c: the cost model of a switch,
  *
  *	switch cost = fixed + sum over the levels k of
- *	    cost[k] * reloads(k) + beyond[k] * (the set overflows k alone)
+ *	    reload[k] * reloaded(k) + kept[k] * kept(k)
  *
- * The levels are the machine's TLBs (priced per page) and caches (per
- * line).  After a switch, a party finds in a level what the other party
- * left of its entries.  While the two working sets fit in it together,
- * all of them: the switch costs nothing there.  When they overflow it
- * but one alone fits, the other party's set pushed the whole of it out,
- * and the switch costs a reload of every entry: cost[k] per page or
- * line.  When one alone does not fit, the loop alone misses too; what
- * the switch still costs is the part of the set the level kept from one
- * round to the next, which depends on how the level replaces entries,
- * not on the set: beyond[k], a constant.  So each level has two terms,
+ * The levels are the machine's TLBs (counted in pages) and caches (in
+ * lines), of C entries each; a party's set is n entries.  After a
+ * switch, a party finds in a level what the other party left of its
+ * entries.  While the two sets fit in it together (n < C / 2), all of
+ * them: the switch costs nothing there.  When they overflow it but one
+ * alone fits (C / 2 <= n < C), the other party's set pushed the whole
+ * of it out: reloaded(k) = n, priced reload[k] per entry.  When one set
+ * alone overflows the level (n >= C), the loop alone misses too, and
+ * the switch costs only the part of the set the level would have kept
+ * from one round to the next without the other party.  With a true LRU
+ * that is nothing; the replacement of a real CPU keeps part of a set
+ * that overflows it, all of it when the set just fills the level and
+ * less as it grows.  How fast, the sweeps say: on the 2 MiB L2 of the
+ * machine this was written on, a switch costs a 2 MiB set 37-44 us
+ * (every line reloaded, as just below the size), a 4 MiB set 3-11 us
+ * of a 150 us round (what the L2 keeps of it between rounds: a few
+ * thousand of its 65536 lines at 1.2-1.3 ns a line, about C / 8), and
+ * larger sets nothing the L2 explains.  So the entries kept fall as
+ * the cube of C / n,
  *
- *	cost[k] * the set, when it is at least half the level and smaller
- *	beyond[k], when the set is at least as large as the level
+ *	kept(k) = C * (C / n)^3	for n >= C,
+ *
+ * priced kept[k] per entry: one cost per level, not one per size, and
+ * one exponent for every level, read off those points.  (On eleven
+ * sweeps of that machine, a constant for all sizes beyond fitted 42 of
+ * 44 totals within 10% in each; C * (C / n)^p for p = 1, 2, 3, and
+ * max(0, 2C - n), 44 in each; but the 4 MiB switch cost itself, 7-11
+ * us measured in those sweeps, comes out 20-23 us for p = 1, 11-13 for
+ * p = 2, 7-8 for p = 3 and 2-3 for the linear decline.)
  *
  * The costs are fitted to the points of one kind by least squares on
  * the relative error of the totals (weights 1/total^2), a term only
@@ -77,28 +93,30 @@ solve(double a[N][N], double b[N], double x[N], int n)
 	return (1);
 }
 
-/* The entries of a party's set that a switch makes it reload from l. */
-double
-dfctx_reloads(const struct dfctx_level *l, const struct dfctx_touch *t)
+/* A party's set, in the unit of level l. */
+static double
+set_of(const struct dfctx_level *l, const struct dfctx_touch *t)
 {
-	double n;
-
-	n = (double)(l->unit == DFCTX_PAGES ? t->pages : t->lines);
-	return (l->entries > 0 && n >= l->entries / 2 && n < l->entries ?
-	    n : 0);
+	return ((double)(l->unit == DFCTX_PAGES ? t->pages : t->lines));
 }
 
-/* Term i of the model at touch t: i / 2 the level, i % 2 the shape. */
+/*
+ * Term i of the model at touch t, i / 2 the level: for i even the
+ * entries a party reloads because the other pushed its whole set out
+ * (the two sets overflow the level, one alone fits), for i odd those
+ * the level would have kept of a set that alone overflows it.
+ */
 static double
 term(const struct dfctx_machine *mc, int i, const struct dfctx_touch *t)
 {
 	const struct dfctx_level *l = &mc->level[i / 2];
-	double n;
+	double n = set_of(l, t), c = l->entries;
 
+	if (c <= 0 || n < c / 2)
+		return (0);
 	if (i % 2 == 0)
-		return (dfctx_reloads(l, t));
-	n = (double)(l->unit == DFCTX_PAGES ? t->pages : t->lines);
-	return (l->entries > 0 && n >= l->entries ? 1 : 0);
+		return (n < c ? n : 0);
+	return (n >= c ? c * pow(c / n, 3) : 0);
 }
 
 /* The model's switch cost of point p. */
@@ -156,8 +174,9 @@ fit_seen(const struct dfctx_point *pts, int n, enum dfctx_kind kind,
 /*
  * Which of terms i and j to leave out first when the points do not
  * determine them all: the one fewer points have; among equals, a level
- * found from the sweep before one the machine describes, a constant
- * beyond a level before a reload, the outer level before the inner.
+ * found from the sweep before one the machine describes, the lines
+ * kept of a set beyond a level before a reload, the outer level before
+ * the inner.
  */
 static int
 weaker(const struct dfctx_machine *mc, int i, int ci, int j, int cj)
@@ -202,7 +221,6 @@ void
 dfctx_fit(struct dfctx_point *pts, int n, enum dfctx_kind kind,
     const struct dfctx_machine *mc, struct dfctx_model *m)
 {
-	double err, sq = 0;
 	int i, k, drop;
 
 	memset(m, 0, sizeof(*m));
@@ -226,6 +244,23 @@ dfctx_fit(struct dfctx_point *pts, int n, enum dfctx_kind kind,
 		m->seen[drop] = 0;
 		m->cost[drop] = 0;
 	}
+	dfctx_score(pts, n, kind, mc, m);
+}
+
+/*
+ * The model m's total at each point of its kind (the point's base plus
+ * the switch cost m predicts), and how far those are from the measured
+ * totals: for the points m was fitted to, or for another sweep's.
+ */
+void
+dfctx_score(struct dfctx_point *pts, int n, enum dfctx_kind kind,
+    const struct dfctx_machine *mc, struct dfctx_model *m)
+{
+	double err, sq = 0;
+	int i;
+
+	m->points = m->within = 0;
+	m->worst = 0;
 	for (i = 0; i < n; ++i) {
 		if (pts[i].kind != kind)
 			continue;

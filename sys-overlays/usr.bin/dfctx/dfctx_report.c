@@ -28,18 +28,25 @@ print_table(const struct dfctx_point *pts, int n)
 	const struct dfctx_point *p;
 	int i;
 
-	printf("%-6s %-7s %5s %7s %9s %10s %9s %10s %10s %7s %6s %6s\n",
+	char se[16];
+
+	printf("%-6s %-7s %5s %7s %9s %10s %9s %10s %10s %7s %6s %5s %7s\n",
 	    "sweep", "kind", "pages", "lines", "set KiB", "total ns",
-	    "base ns", "switch ns", "model ns", "error", "spread", "reps");
+	    "base ns", "switch ns", "model ns", "error", "spread", "se",
+	    "reps");
 	for (i = 0; i < n; ++i) {
 		p = &pts[i];
+		if (p->se >= 0)
+			snprintf(se, sizeof(se), "%.1f%%", p->se * 100);
+		else
+			snprintf(se, sizeof(se), "-");
 		printf("%-6s %-7s %5zu %7zu %9zu %10.1f %9.1f %10.1f %10.1f "
-		    "%+6.1f%% %5.1f%% %3d+%d\n", p->sweep, kind_name(p->kind),
-		    p->touch.pages, p->touch.lines,
+		    "%+6.1f%% %5.1f%% %5s %3d+%d\n", p->sweep,
+		    kind_name(p->kind), p->touch.pages, p->touch.lines,
 		    p->touch.pages * DFCTX_PAGE / 1024, p->total, p->base,
 		    p->total - p->base, p->model,
 		    (p->model - p->total) / p->total * 100, p->spread * 100,
-		    p->reps, p->disturbed);
+		    se, p->reps, p->disturbed);
 	}
 }
 
@@ -52,17 +59,15 @@ cost_of(const struct dfctx_model *m, int i, const char *unit, char *buf,
 		snprintf(buf, len, "?");
 	else if (!m->seen[i])
 		snprintf(buf, len, "-");
-	else if (i % 2 == 0)
-		snprintf(buf, len, "%.3f ns/%s", m->cost[i], unit);
 	else
-		snprintf(buf, len, "%.0f ns", m->cost[i]);
+		snprintf(buf, len, "%.3f ns/%s", m->cost[i], unit);
 	return (buf);
 }
 
 /*
  * The model as a table: the fixed cost, then each level with its size,
  * where the size comes from, and for threads and for processes its cost
- * per page or line reloaded and what it costs beyond; then the fit.
+ * per page or line reloaded and per page or line kept; then the fit.
  */
 static void
 print_model(const struct dfctx_machine *mc, const struct dfctx_model *thr,
@@ -73,16 +78,17 @@ print_model(const struct dfctx_machine *mc, const struct dfctx_model *thr,
 	const char *unit;
 	int k;
 
-	printf("model: switch cost = fixed + for each level, a cost per page "
-	    "or line a party\n"
-	    "  reloads (its whole set, when the two sets overflow the level "
-	    "and one alone fits)\n"
-	    "  and, beyond (one set alone overflows it), a constant: what the "
-	    "level kept of it;\n"
+	printf("model: switch cost = fixed + for each level of C pages or "
+	    "lines, a cost per\n"
+	    "  page or line a party of n reloads (all n when the two sets "
+	    "overflow the level\n"
+	    "  and one alone fits) and a cost per page or line kept (what the "
+	    "level keeps of\n"
+	    "  a set that alone overflows it: C (C/n)^3);\n"
 	    "  total = base + switch cost\n");
-	printf("  %-5s %-12s %-28s %15s %10s %15s %10s\n", "level", "size",
-	    "from", "thread reload", "beyond", "process reload", "beyond");
-	printf("  %-5s %-12s %-28s %12.1f ns %10s %12.1f ns %10s\n", "fixed",
+	printf("  %-5s %-12s %-28s %15s %15s %15s %15s\n", "level", "size",
+	    "from", "thread reload", "kept", "process reload", "kept");
+	printf("  %-5s %-12s %-28s %12.1f ns %15s %12.1f ns %15s\n", "fixed",
 	    "", "", thr->fixed, "", proc->fixed, "");
 	for (k = 0; k < mc->n; ++k) {
 		l = &mc->level[k];
@@ -94,7 +100,7 @@ print_model(const struct dfctx_machine *mc, const struct dfctx_model *thr,
 		else
 			snprintf(size, sizeof(size), "%.0f KiB",
 			    l->entries * DFCTX_LINE / 1024);
-		printf("  %-5s %-12s %-28s %15s %10s %15s %10s\n", l->name,
+		printf("  %-5s %-12s %-28s %15s %15s %15s %15s\n", l->name,
 		    size, l->source,
 		    cost_of(thr, 2 * k, unit, a, sizeof(a)),
 		    cost_of(thr, 2 * k + 1, unit, b, sizeof(b)),
@@ -152,42 +158,6 @@ open_out(const char *dir, const char *name, char *path, size_t len)
 {
 	snprintf(path, len, "%s/%s", dir, name);
 	return (fopen(path, "w"));
-}
-
-/* The data file: one block per sweep and kind, for gnuplot's index. */
-static int
-write_data(const char *dir, const struct dfctx_point *pts, int n)
-{
-	static const char *const sweeps[] = { "tlb", "cache" };
-	char path[4096];
-	FILE *f;
-	int s, k, i;
-
-	f = open_out(dir, "dfctx.dat", path, sizeof(path));
-	if (f == NULL)
-		return (-1);
-	fprintf(f, "# sweep kind pages lines set_kib total_ns base_ns "
-	    "switch_ns model_switch_ns\n");
-	for (s = 0; s < 2; ++s) {
-		for (k = 0; k < 2; ++k) {
-			fprintf(f, "# %s %s\n", sweeps[s], kind_name(k));
-			for (i = 0; i < n; ++i) {
-				if (pts[i].kind != (enum dfctx_kind)k ||
-				    (strcmp(pts[i].sweep, sweeps[s]) != 0 &&
-				    strcmp(pts[i].sweep, "direct") != 0))
-					continue;
-				fprintf(f, "%s %s %zu %zu %zu %.1f %.1f %.1f %.1f\n",
-				    pts[i].sweep, kind_name(k), pts[i].touch.pages,
-				    pts[i].touch.lines,
-				    pts[i].touch.pages * DFCTX_PAGE / 1024,
-				    pts[i].total, pts[i].base,
-				    pts[i].total - pts[i].base,
-				    pts[i].model - pts[i].base);
-			}
-			fprintf(f, "\n\n");
-		}
-	}
-	return (fclose(f));
 }
 
 static int
@@ -258,9 +228,10 @@ draw(const char *dir)
 
 int
 dfctx_report(const struct dfctx_options *o, const struct dfctx_point *pts,
-    int n, const struct dfctx_machine *mc, const struct dfctx_model *thr,
-    const struct dfctx_model *proc)
+    int n, const struct dfctx_machine *raw, const struct dfctx_machine *mc,
+    const struct dfctx_model *thr, const struct dfctx_model *proc)
 {
+	char path[4096];
 	int drawn;
 
 	print_table(pts, n);
@@ -269,7 +240,8 @@ dfctx_report(const struct dfctx_options *o, const struct dfctx_point *pts,
 		printf("  address-space change: %+.1f ns fixed (process less "
 		    "thread)\n", proc->fixed - thr->fixed);
 	print_savings(pts, n);
-	if (write_data(o->outdir, pts, n) != 0 ||
+	snprintf(path, sizeof(path), "%s/dfctx.dat", o->outdir);
+	if (dfctx_write_data(path, pts, n, raw) != 0 ||
 	    write_script(o->outdir) != 0) {
 		fprintf(stderr, "dfctx: cannot write into %s\n", o->outdir);
 		return (-1);
