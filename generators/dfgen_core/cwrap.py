@@ -14,8 +14,11 @@ template that opts in (`{% filter cwrap %}`) is folded after rendering:
 - a trailing comment after code loses its alignment tabs, or moves to
   the line above when even that is too long.
 
-Preprocessor lines, lines continued by a backslash, and lines that have
-no place to break (one long string) are left as they are.
+The body of a macro is folded the same way, each line but its last
+ending in a backslash; a body of assembly (instructions separated by
+"; ") breaks between instructions and keeps its indentation.
+Preprocessor lines and lines that have no place to break (one long
+string) are left as they are.
 """
 
 import re
@@ -42,9 +45,10 @@ def wrap(text, limit=WIDTH):
     lines = text.split("\n")
     out, i, depth = [], 0, 0
     while i < len(lines):
-        if i > 0 and lines[i - 1].endswith("\\"):
-            # The body of a macro: breaking it would need a backslash.
-            out.append(lines[i])
+        if (i > 0 and lines[i - 1].endswith("\\")) or \
+                (lines[i].endswith("\\") and
+                 not lines[i].startswith("#")):
+            out.extend(_fold_macro(lines[i], limit))
             i += 1
             continue
         m = _COMMENT_LINE.match(lines[i])
@@ -94,6 +98,34 @@ def _fold(line, limit, depth):
     return _break(lead, body, cont, limit, depth)
 
 
+def _fold_macro(line, limit):
+    """A line of a macro's body: pieces that each end in a backslash,
+    but for the last when the line did not."""
+    if width(line) <= limit:
+        return [line]
+    more = line.endswith("\\")
+    core = line[:-1].rstrip() if more else line
+    body = core.lstrip("\t")
+    lead = core[:len(core) - len(body)]
+    pieces = []
+    while width(lead + body + " \\") > limit:
+        fits = [(d, r, e) for d, r, e in _scan(body, 0, True)[0]
+                if width(lead + body[:e].rstrip() + " \\") <= limit and
+                body[e:].strip()]
+        if not fits:
+            break
+        low = min(d for d, _, _ in fits)
+        end = max(e for d, _, e in fits if d == low)
+        pieces.append(lead + body[:end].rstrip())
+        asm = body[:end].rstrip().endswith(";")
+        body = body[end:].lstrip()
+        if not asm and not lead.endswith("    "):
+            lead += "    "
+    pieces.append(lead + body)
+    return [p + " \\" for p in pieces[:-1]] + \
+        [pieces[-1] + (" \\" if more else "")]
+
+
 def _refill(prefix, text, limit):
     lines, cur = [], ""
     for word in text.split():
@@ -117,8 +149,9 @@ def _candidates(body, depth):
     return _scan(body, depth)[0]
 
 
-def _scan(body, depth):
-    """The break candidates of `body` and the depth at its end."""
+def _scan(body, depth, semis=False):
+    """The break candidates of `body` and the depth at its end; with
+    `semis`, a semicolon may break it at any depth (assembly)."""
     out, i = [], 0
     while i < len(body):
         c = body[i]
@@ -138,7 +171,8 @@ def _scan(body, depth):
             depth -= 1
         elif c in ",;" or i > 0 and body[i - 1] == " ":
             for tok, rank in _BREAKS:
-                if body.startswith(tok, i) and (tok == ", " or depth > 0):
+                if body.startswith(tok, i) and (tok == ", " or depth > 0 or
+                                                (semis and tok == "; ")):
                     out.append((depth, rank, i + len(tok)))
         i += 1
     return out, depth

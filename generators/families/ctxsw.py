@@ -37,6 +37,7 @@ stem_decode.c (the checked reader of a dump, for the host).
 import os
 import subprocess
 
+from dfgen_core import cwrap
 from dfgen_core.diag import UsageError, error
 from dfgen_core.family import GeneratorFamily
 from dfgen_core.paths import TEMPLATE_DIR
@@ -74,7 +75,7 @@ class Ctxsw(GeneratorFamily):
             raise error(file_loc(os.path.join(TEMPLATE_DIR, template)),
                         "m4 failed on the rendered template: %s" %
                         done.stderr.decode("utf-8", "replace").strip())
-        return done.stdout.decode("utf-8")
+        return cwrap.wrap(done.stdout.decode("utf-8"))
 
 
 COMMAND = Ctxsw()

@@ -44,7 +44,8 @@
 #define	DFALLOC_CLASS_LARGE	31	/* above 32768 bytes */
 #define	DFALLOC_MAX_CLASS_SIZE	32768
 #define	DFALLOC_GRANULE_SHIFT	4
-#define	DFALLOC_LOOKUP_MAX	1024	/* dfalloc_class_index[] serves up to here */
+/* dfalloc_class_index[] serves up to here */
+#define	DFALLOC_LOOKUP_MAX	1024
 
 /* Allocators, the index of each in dfalloc_desc[]. */
 #define	DFALLOC_ALLOC_BUMP	0
@@ -56,13 +57,19 @@
 
 /* What an allocator suits. */
 #define	DFALLOC_SUITS_NO_FREE	0x1	/* programs that never free */
-#define	DFALLOC_SUITS_BULK_FREE	0x2	/* everything freed together, at exit or at a reset */
-#define	DFALLOC_SUITS_LIFO	0x4	/* churn: the newest object is freed first */
-#define	DFALLOC_SUITS_LONG_LIVED	0x8	/* objects that live for most of the run */
-#define	DFALLOC_SUITS_CROSS_THREAD	0x10	/* objects freed by another thread */
+/* everything freed together, at exit or at a reset */
+#define	DFALLOC_SUITS_BULK_FREE	0x2
+/* churn: the newest object is freed first */
+#define	DFALLOC_SUITS_LIFO	0x4
+/* objects that live for most of the run */
+#define	DFALLOC_SUITS_LONG_LIVED	0x8
+/* objects freed by another thread */
+#define	DFALLOC_SUITS_CROSS_THREAD	0x10
 #define	DFALLOC_SUITS_FIXED_SIZE	0x20	/* one hot size */
-#define	DFALLOC_SUITS_CHEAP_SETUP	0x40	/* nothing to set up before the first allocation */
-#define	DFALLOC_SUITS_LOW_OVERHEAD	0x80	/* little memory beside the objects */
+/* nothing to set up before the first allocation */
+#define	DFALLOC_SUITS_CHEAP_SETUP	0x40
+/* little memory beside the objects */
+#define	DFALLOC_SUITS_LOW_OVERHEAD	0x80
 
 /* Behaviours, in the order the decision tries them. */
 #define	DFALLOC_BEHAVIOUR_NEVER_FREE	0
@@ -86,9 +93,12 @@ struct dfalloc_desc {
 /* What the profiler measured, each per 1000 events. */
 struct dfalloc_metrics {
 	uint32_t	free_ratio;	/* frees per 1000 allocations */
-	uint32_t	lifo;	/* frees of the newest live object, per 1000 frees */
-	uint32_t	live_at_exit;	/* objects still live at exit, per 1000 allocations */
-	uint32_t	cross_thread;	/* frees by another thread, per 1000 frees */
+	/* frees of the newest live object, per 1000 frees */
+	uint32_t	lifo;
+	/* objects still live at exit, per 1000 allocations */
+	uint32_t	live_at_exit;
+	/* frees by another thread, per 1000 frees */
+	uint32_t	cross_thread;
 	uint32_t	realloc;	/* reallocations per 1000 allocations */
 };
 #define	DFALLOC_NMETRICS	5
@@ -146,7 +156,8 @@ dfalloc_class_of(size_t size)
 
 	if (size <= DFALLOC_LOOKUP_MAX)
 		return (dfalloc_class_index[(size +
-		    (1 << DFALLOC_GRANULE_SHIFT) - 1) >> DFALLOC_GRANULE_SHIFT]);
+		    (1 << DFALLOC_GRANULE_SHIFT) -
+		    1) >> DFALLOC_GRANULE_SHIFT]);
 	for (c = 20; c < DFALLOC_NCLASSES; c++) {
 		if (size <= dfalloc_class_size[c])
 			return (c);

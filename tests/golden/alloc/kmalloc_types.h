@@ -24,12 +24,15 @@
 #define	KMALLOC_TYPES_CLASS_LARGE	11	/* above 16384 bytes */
 #define	KMALLOC_TYPES_MAX_CLASS_SIZE	16384
 #define	KMALLOC_TYPES_GRANULE_SHIFT	4
-#define	KMALLOC_TYPES_LOOKUP_MAX	1024	/* kmalloc_types_class_index[] serves up to here */
+/* kmalloc_types_class_index[] serves up to here */
+#define	KMALLOC_TYPES_LOOKUP_MAX	1024
 
 /* The kmalloc types counted, by index. */
-#define	KMALLOC_TYPES_TEMP	0	/* M_TEMP: misc temporary data buffers */
+/* M_TEMP: misc temporary data buffers */
+#define	KMALLOC_TYPES_TEMP	0
 #define	KMALLOC_TYPES_DEVBUF	1	/* M_DEVBUF: device driver memory */
-#define	KMALLOC_TYPES_CACHE	2	/* M_CACHE: dynamically allocated caches */
+/* M_CACHE: dynamically allocated caches */
+#define	KMALLOC_TYPES_CACHE	2
 #define	KMALLOC_TYPES_IOV	3	/* M_IOV: large iovecs */
 #define	KMALLOC_TYPES_PROC	4	/* M_PROC: proc structures */
 #define	KMALLOC_TYPES_LWP	5	/* M_LWP: lwp structures */
@@ -96,7 +99,8 @@ kmalloc_types_class_of(size_t size)
 
 	if (size <= KMALLOC_TYPES_LOOKUP_MAX)
 		return (kmalloc_types_class_index[(size +
-		    (1 << KMALLOC_TYPES_GRANULE_SHIFT) - 1) >> KMALLOC_TYPES_GRANULE_SHIFT]);
+		    (1 << KMALLOC_TYPES_GRANULE_SHIFT) -
+		    1) >> KMALLOC_TYPES_GRANULE_SHIFT]);
 	for (c = 7; c < KMALLOC_TYPES_NCLASSES; c++) {
 		if (size <= kmalloc_types_class_size[c])
 			return (c);

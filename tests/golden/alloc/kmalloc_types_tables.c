@@ -73,7 +73,8 @@ static const u_int kmalloc_types_sample[KMALLOC_TYPES_NTYPES] = {
 
 /* What one cpu counts of one type. */
 struct kmalloc_types_count {
-	u_long	allocs[KMALLOC_TYPES_NCLASSES + 1];	/* chunks, by size class */
+	/* chunks, by size class */
+	u_long	allocs[KMALLOC_TYPES_NCLASSES + 1];
 	u_long	frees[KMALLOC_TYPES_NCLASSES + 1];
 	u_long	requested;	/* bytes asked for */
 	u_long	chunked;	/* bytes of the chunks given */
@@ -278,7 +279,8 @@ kmalloc_types_sysctl(SYSCTL_HANDLER_ARGS)
 	bzero(live, sizeof(live));
 	for (i = 0; i < KMALLOC_TYPES_LIFETIME_SLOTS; i++) {
 		s = &kmalloc_types_slots[i];
-		if (s->ptr > KMALLOC_TYPES_BUSY && s->type == t && now > s->born)
+		if (s->ptr > KMALLOC_TYPES_BUSY && s->type == t &&
+		    now > s->born)
 			live[kmalloc_types_bucket(now - s->born)]++;
 	}
 	sbuf_printf(&sb, "lifetimes of 1 allocation in %u (%lu not timed: "

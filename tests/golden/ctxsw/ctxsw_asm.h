@@ -31,9 +31,13 @@
 /* heavy_switch: at cpu_heavy_switch (point 1) */
 #define	CTXSW_ASM_HEAVY_SWITCH	\
 	pushq %rax ; pushq %rcx ; pushq %rdx ; pushq %rsi ; pushq %rdi ; \
-	CTXSW_ASM_CPU(%esi) ; leaq ctxsw_area(%rip), %rdi ; movq (%rdi,%rsi,8), %rsi ; testq %rsi, %rsi ; jz 9f ; \
+	CTXSW_ASM_CPU(%esi) ; leaq ctxsw_area(%rip), %rdi ; \
+	movq (%rdi,%rsi,8), %rsi ; testq %rsi, %rsi ; jz 9f ; \
 	rdtsc ; shlq $(32), %rdx ; orq %rdx, %rax ; \
-	movq %rax, 64(%rsi) ; incq 16(%rsi) ; movq (%rsi), %rdi ; leaq 1(%rdi), %rdx ; movq %rdx, (%rsi) ; andq $(CTXSW_PROBES_BUFSIZE - 1), %rdi ; shlq $(6), %rdi ; leaq 320(%rsi,%rdi), %rdi ; movq %rax, 0(%rdi) ; movl $(1), 24(%rdi) ; \
+	movq %rax, 64(%rsi) ; incq 16(%rsi) ; movq (%rsi), %rdi ; \
+	leaq 1(%rdi), %rdx ; movq %rdx, (%rsi) ; \
+	andq $(CTXSW_PROBES_BUFSIZE - 1), %rdi ; shlq $(6), %rdi ; \
+	leaq 320(%rsi,%rdi), %rdi ; movq %rax, 0(%rdi) ; movl $(1), 24(%rdi) ; \
 	CTXSW_ASM_CPU(%eax) ; movl %eax, 28(%rdi) ; \
 	CTXSW_ASM_THREAD(%rax) ; movq %rax, 8(%rdi) ; movq $(0), 16(%rdi) ; \
 	movq $(0), 32(%rdi) ; \
@@ -44,9 +48,13 @@
 /* lwkt_switch: at cpu_lwkt_switch (point 2) */
 #define	CTXSW_ASM_LWKT_SWITCH	\
 	pushq %rax ; pushq %rcx ; pushq %rdx ; pushq %rsi ; pushq %rdi ; \
-	CTXSW_ASM_CPU(%esi) ; leaq ctxsw_area(%rip), %rdi ; movq (%rdi,%rsi,8), %rsi ; testq %rsi, %rsi ; jz 9f ; \
+	CTXSW_ASM_CPU(%esi) ; leaq ctxsw_area(%rip), %rdi ; \
+	movq (%rdi,%rsi,8), %rsi ; testq %rsi, %rsi ; jz 9f ; \
 	rdtsc ; shlq $(32), %rdx ; orq %rdx, %rax ; \
-	movq %rax, 72(%rsi) ; incq 24(%rsi) ; movq (%rsi), %rdi ; leaq 1(%rdi), %rdx ; movq %rdx, (%rsi) ; andq $(CTXSW_PROBES_BUFSIZE - 1), %rdi ; shlq $(6), %rdi ; leaq 320(%rsi,%rdi), %rdi ; movq %rax, 0(%rdi) ; movl $(2), 24(%rdi) ; \
+	movq %rax, 72(%rsi) ; incq 24(%rsi) ; movq (%rsi), %rdi ; \
+	leaq 1(%rdi), %rdx ; movq %rdx, (%rsi) ; \
+	andq $(CTXSW_PROBES_BUFSIZE - 1), %rdi ; shlq $(6), %rdi ; \
+	leaq 320(%rsi,%rdi), %rdi ; movq %rax, 0(%rdi) ; movl $(2), 24(%rdi) ; \
 	CTXSW_ASM_CPU(%eax) ; movl %eax, 28(%rdi) ; \
 	CTXSW_ASM_THREAD(%rax) ; movq %rax, 8(%rdi) ; movq $(0), 16(%rdi) ; \
 	movq $(0), 32(%rdi) ; \
@@ -57,9 +65,13 @@
 /* heavy_restore: at cpu_heavy_restore (point 3) */
 #define	CTXSW_ASM_HEAVY_RESTORE	\
 	pushq %rax ; pushq %rcx ; pushq %rdx ; pushq %rsi ; pushq %rdi ; \
-	CTXSW_ASM_CPU(%esi) ; leaq ctxsw_area(%rip), %rdi ; movq (%rdi,%rsi,8), %rsi ; testq %rsi, %rsi ; jz 9f ; \
+	CTXSW_ASM_CPU(%esi) ; leaq ctxsw_area(%rip), %rdi ; \
+	movq (%rdi,%rsi,8), %rsi ; testq %rsi, %rsi ; jz 9f ; \
 	rdtsc ; shlq $(32), %rdx ; orq %rdx, %rax ; \
-	movq %rax, 80(%rsi) ; incq 32(%rsi) ; movq (%rsi), %rdi ; leaq 1(%rdi), %rdx ; movq %rdx, (%rsi) ; andq $(CTXSW_PROBES_BUFSIZE - 1), %rdi ; shlq $(6), %rdi ; leaq 320(%rsi,%rdi), %rdi ; movq %rax, 0(%rdi) ; movl $(3), 24(%rdi) ; \
+	movq %rax, 80(%rsi) ; incq 32(%rsi) ; movq (%rsi), %rdi ; \
+	leaq 1(%rdi), %rdx ; movq %rdx, (%rsi) ; \
+	andq $(CTXSW_PROBES_BUFSIZE - 1), %rdi ; shlq $(6), %rdi ; \
+	leaq 320(%rsi,%rdi), %rdi ; movq %rax, 0(%rdi) ; movl $(3), 24(%rdi) ; \
 	CTXSW_ASM_CPU(%eax) ; movl %eax, 28(%rdi) ; \
 	CTXSW_ASM_THREAD(%rax) ; movq %rax, 8(%rdi) ; movq $(0), 16(%rdi) ; \
 	movq $(0), 32(%rdi) ; \
@@ -70,9 +82,13 @@
 /* lwkt_restore: at cpu_lwkt_restore (point 4) */
 #define	CTXSW_ASM_LWKT_RESTORE	\
 	pushq %rax ; pushq %rcx ; pushq %rdx ; pushq %rsi ; pushq %rdi ; \
-	CTXSW_ASM_CPU(%esi) ; leaq ctxsw_area(%rip), %rdi ; movq (%rdi,%rsi,8), %rsi ; testq %rsi, %rsi ; jz 9f ; \
+	CTXSW_ASM_CPU(%esi) ; leaq ctxsw_area(%rip), %rdi ; \
+	movq (%rdi,%rsi,8), %rsi ; testq %rsi, %rsi ; jz 9f ; \
 	rdtsc ; shlq $(32), %rdx ; orq %rdx, %rax ; \
-	movq %rax, 88(%rsi) ; incq 40(%rsi) ; movq (%rsi), %rdi ; leaq 1(%rdi), %rdx ; movq %rdx, (%rsi) ; andq $(CTXSW_PROBES_BUFSIZE - 1), %rdi ; shlq $(6), %rdi ; leaq 320(%rsi,%rdi), %rdi ; movq %rax, 0(%rdi) ; movl $(4), 24(%rdi) ; \
+	movq %rax, 88(%rsi) ; incq 40(%rsi) ; movq (%rsi), %rdi ; \
+	leaq 1(%rdi), %rdx ; movq %rdx, (%rsi) ; \
+	andq $(CTXSW_PROBES_BUFSIZE - 1), %rdi ; shlq $(6), %rdi ; \
+	leaq 320(%rsi,%rdi), %rdi ; movq %rax, 0(%rdi) ; movl $(4), 24(%rdi) ; \
 	CTXSW_ASM_CPU(%eax) ; movl %eax, 28(%rdi) ; \
 	CTXSW_ASM_THREAD(%rax) ; movq %rax, 8(%rdi) ; movq $(0), 16(%rdi) ; \
 	movq $(0), 32(%rdi) ; \
