@@ -34,7 +34,8 @@ APT_PACKAGES="bmake m4 make gcc libc6-dev python3 python3-jinja2
     python3-pycparser bats bats-support bats-assert bats-file
     libpcap-dev liblua5.4-dev clang pkg-config liburing-dev valgrind
     makefs libtirpc-dev libprotobuf-c-dev protobuf-c-compiler gnuplot-nox
-    libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev"
+    libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev
+    g++ libboost-fiber-dev libboost-context-dev golang-go"
 
 apt_missing() {
 	for p in "$@"; do
