@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # The vm family on its two instruction sets.  Classic BPF: golden output
 # a person has read; the generated C compiled with warnings as errors
-# (gcc and clang, -m32, the kernel's retpoline flags, both dispatches)
+# (gcc and clang, -m32, the kernel's retpoline flags, every dispatch)
 # and run; the interpreter against libpcap's bpf_filter() on the
 # programs pcap_compile() makes of real filter expressions and on random
 # programs; the verifier against bpf_validate(); a sanitizer fuzz run.
@@ -17,6 +17,11 @@ XVM_DEF=$DFGEN_TOP/sys-overlays/sys/dfgen/vm/xvm.def
 VMDIR=$DFGEN_TOP/sys-overlays/sys/dfgen/vm
 VMFIX=$FIXTURES/vm
 KERNEL_FLAGS="-O2 -mindirect-branch=thunk -mfunction-return=thunk -fno-jump-tables"
+# DragonFly's own (sys/platform/pc64/conf/kern.mk, gcc 8) but
+# -mcmodel=kernel, which a program cannot be linked with.
+DRAGONFLY_FLAGS="-O2 -fno-strict-aliasing -fno-strict-overflow -mno-red-zone
+    -mno-mmx -mno-sse -mno-sse2 -mno-sse3 -mindirect-branch=thunk-inline
+    -fno-omit-frame-pointer"
 
 setup() {
 	OUT=$BATS_TEST_TMPDIR/out
@@ -59,6 +64,8 @@ build_pcap() {
 	done
 	gen --dispatch goto
 	assert_golden "$OUT/cbpf_interp.c" vm/cbpf_interp_goto.c
+	gen --dispatch tree
+	assert_golden "$OUT/cbpf_interp.c" vm/cbpf_interp_tree.c
 }
 
 @test "vm: with spare_bits: reject, the verifier refuses opcodes with spare bits" {
@@ -103,14 +110,14 @@ build_pcap() {
 	assert_failure
 }
 
-@test "vm: the cBPF checks pass, gcc and clang, both dispatches" {
-	for dispatch in switch goto; do
+@test "vm: the cBPF checks pass, gcc and clang, every dispatch" {
+	for dispatch in switch goto tree; do
 		gen --dispatch $dispatch
 		for compiler in gcc clang; do
 			build_cbpf "$OUT/check" $compiler -O2 "$VMFIX"/cbpf_check.c
 			run "$OUT/check"
 			assert_success
-			assert_output "cbpf: all 175 checks passed"
+			assert_output "cbpf: all 177 checks passed"
 		done
 	done
 }
@@ -121,16 +128,18 @@ build_pcap() {
 	build_cbpf "$OUT/check32" "cc -m32" -O2 "$VMFIX"/cbpf_check.c
 	run "$OUT/check32"
 	assert_success
-	assert_output "cbpf: all 175 checks passed"
+	assert_output "cbpf: all 177 checks passed"
 }
 
 @test "vm: the cBPF checks pass under the kernel's retpoline flags" {
-	for dispatch in switch goto; do
+	for dispatch in switch goto tree; do
 		gen --dispatch $dispatch
-		build_cbpf "$OUT/check" cc $KERNEL_FLAGS "$VMFIX"/cbpf_check.c
-		run "$OUT/check"
-		assert_success
-		assert_output "cbpf: all 175 checks passed"
+		for flags in "$KERNEL_FLAGS" "$DRAGONFLY_FLAGS"; do
+			build_cbpf "$OUT/check" cc $flags "$VMFIX"/cbpf_check.c
+			run "$OUT/check"
+			assert_success
+			assert_output "cbpf: all 177 checks passed"
+		done
 	done
 }
 
@@ -168,15 +177,17 @@ build_pcap() {
 	assert_line --regexp "^random: 20000 program/packet pairs \([0-9]{4,} verdicts not 0, [0-9]{4,} 0\), 0 disagreements$"
 }
 
-@test "vm: computed goto dispatch gives libpcap's verdicts too" {
-	gen --dispatch goto
-	build_pcap "$OUT/pcap"
-	run "$OUT/pcap" filters "$VMFIX/filters.txt" 500 2
-	assert_success
-	assert_line "filters: 37 expressions, 0 disagreements"
-	run "$OUT/pcap" random 20000 43
-	assert_success
-	assert_line --partial "0 disagreements"
+@test "vm: computed goto and tree dispatch give libpcap's verdicts too" {
+	for dispatch in goto tree; do
+		gen --dispatch $dispatch
+		build_pcap "$OUT/pcap"
+		run "$OUT/pcap" filters "$VMFIX/filters.txt" 500 2
+		assert_success
+		assert_line "filters: 37 expressions, 0 disagreements"
+		run "$OUT/pcap" random 20000 43
+		assert_success
+		assert_line --partial ", 0 disagreements"
+	done
 }
 
 @test "vm: the verifier accepts and refuses what bpf_validate() does" {
@@ -208,7 +219,7 @@ build_pcap() {
 }
 
 @test "vm: mbuf chains split at every byte give libpcap's verdicts (ASan, UBSan)" {
-	for dispatch in switch goto; do
+	for dispatch in switch goto tree; do
 		gen --dispatch $dispatch
 		build_cbpf "$OUT/chains" clang -O1 -g \
 		    -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -220,7 +231,7 @@ build_pcap() {
 }
 
 @test "vm: no read outside program, packet or scratch memory (ASan, UBSan)" {
-	for dispatch in switch goto; do
+	for dispatch in switch goto tree; do
 		gen --dispatch $dispatch
 		build_cbpf "$OUT/fuzz" clang -O1 -g \
 		    -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -240,8 +251,8 @@ build_pcap() {
 	done
 }
 
-@test "vm: the xvm checks pass: gcc, clang, -m32, kernel flags, both dispatches" {
-	for dispatch in switch goto; do
+@test "vm: the xvm checks pass: gcc, clang, -m32, kernel flags, every dispatch" {
+	for dispatch in switch goto tree; do
 		dfgen vm --dispatch $dispatch -o "$OUT" "$XVM_DEF"
 		for compiler in gcc clang "cc $KERNEL_FLAGS"; do
 			build_xvm "$OUT/check" "$compiler" -O2 "$VMFIX"/xvm_check.c
@@ -258,7 +269,7 @@ build_pcap() {
 }
 
 @test "vm: what the xvm verifier accepts stays inside its memory (ASan, UBSan)" {
-	for dispatch in switch goto; do
+	for dispatch in switch goto tree; do
 		gen
 		dfgen vm --dispatch $dispatch -o "$OUT" "$XVM_DEF"
 		build_xvm "$OUT/fuzz" clang -O1 -g \

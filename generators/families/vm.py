@@ -27,6 +27,8 @@ move, jump, call, ret) and how it is written (vm_syntax.py).
 instruction wherever FIRST (which must go on to the next instruction)
 is followed by SECOND; the second keeps its own decoding in the next
 slot, for jumps that land there.
+`hot: yes` on an instruction or a pair puts it among those the tree
+dispatch finds by comparisons of its own (vm_tree.py).
 
 From that the model derives what each instruction reads and writes and
 the verifier's checks (for a VM with no register file, also as tables
@@ -47,15 +49,17 @@ decoded program, the API), stem_tables.c (decoder and verifier table,
 names), stem_verify.c (verifier and loader), stem_interp.c (the
 interpreter, on a buffer or an mbuf chain through the runtime's
 dfvm_mbuf.c; a jump landing on a `ret` of a constant returns at once;
---dispatch switch or goto) and stem_asm.c (assembler and
-disassembler over the runtime's dfvm_text.c).
+--dispatch switch, goto or tree: a search among the hot instructions
+that every instruction repeats, no indirect jump, for kernels built
+with retpolines) and stem_asm.c (assembler and disassembler over the
+runtime's dfvm_text.c).
 """
 
 from dfgen_core.family import GeneratorFamily
 
 from .vm_build import build_model
 
-DISPATCHES = ("switch", "goto")
+DISPATCHES = ("switch", "goto", "tree")
 
 
 class Vm(GeneratorFamily):
@@ -65,8 +69,9 @@ class Vm(GeneratorFamily):
     def add_family_arguments(self, parser):
         parser.add_argument(
             "--dispatch", choices=DISPATCHES, default="switch",
-            help="interpreter dispatch: a switch (default; fast under "
-            "retpolines) or computed goto")
+            help="interpreter dispatch: a switch (default), computed "
+            "goto, or a tree of comparisons each instruction repeats "
+            "(no indirect jump: fast under retpolines)")
 
     def outputs(self, stem, args):
         return [(stem + ".h", "vm/vm.h.j2"),

@@ -67,10 +67,11 @@ FORMS = {
                    attrs=_DOC),
     "insn": Form("insn", "instruction", value=REQUIRED, attrs=dict(
         _DOC, syntax=expr.string, dst=_ref, src=_ref, at=_address,
-        size=expr.integer, to=_ref, then=_ref, **{
+        size=expr.integer, to=_ref, then=_ref, hot=symbol("yes", "no"), **{
             "else": _ref, "load": _ref, "store": _ref, "alu": _ref,
             "move": _ref, "jump": _ref, "call": _ref, "ret": _ref})),
-    "fuse": Form("fuse", "fusion", value=UNEVALUATED, attrs=_DOC),
+    "fuse": Form("fuse", "fusion", value=UNEVALUATED, attrs=dict(
+        _DOC, hot=symbol("yes", "no"))),
 }
 _MEMBER = Form(None, "layout member", attrs=dict(
     _DOC, bits=expr.integer, signed=symbol("yes", "no"), selects=_ref))
@@ -316,13 +317,20 @@ class _Builder:
             raise error(self.vm_bound.loc, "no class of vm '%s' holds only "
                         "'ret:' instructions, so no program can end" %
                         self.vm.name)
+        # Instruction numbers: the hot instructions and pairs next to
+        # each other, around CBPF_OP_UNDEF, so that the tree dispatch
+        # (vm_tree.py) finds them in fewer comparisons.
         return Model(self.vm, dispatch_kind, self.layout_name,
                      tuple(self.layout),
                      tuple(r for r, _ in self.registers.values()),
                      tuple(f for f, _ in self.fields.values()),
                      tuple(sorted((h for h, _ in self.helpers.values()),
                                   key=lambda h: h.number)),
-                     tuple(insns), tuple(fusions), tuple(codes), union,
+                     tuple(i for i in insns if not i.hot) +
+                     tuple(i for i in insns if i.hot),
+                     tuple(f for f in fusions if f.hot) +
+                     tuple(f for f in fusions if not f.hot),
+                     tuple(codes), union,
                      tuple(flags(self.vm, checks)), tuple(checks),
                      tuple(errors(self.vm, checks, self._file())))
 
@@ -435,5 +443,6 @@ class _Builder:
             cname = self.vm.prefix + "OP_" + b.name
             self.claim(cname, b.loc)
             out.append(Fusion(b.name, cname, first, second,
-                              b.attrs.get("doc", "")))
+                              b.attrs.get("doc", ""),
+                              b.attrs.get("hot") == "yes"))
         return out

@@ -95,7 +95,8 @@ class _Binder:
         return Insn(b.name, cname, code, kind, op, dst, src, base, at,
                     size, then, other, to, helper, syntax,
                     a.get("doc", ""), checks, class_name,
-                    tuple(self.fields[f].cname for f in syntax.args))
+                    tuple(self.fields[f].cname for f in syntax.args),
+                    a.get("hot") == "yes")
 
     # -- attributes ------------------------------------------------------
 
@@ -111,7 +112,7 @@ class _Binder:
         kind = given[0]
         shape = _SHAPES[kind]
         for key in a:
-            if key not in KINDS and key not in ("syntax", "doc") and \
+            if key not in KINDS and key not in ("syntax", "doc", "hot") and \
                     key not in shape:
                 raise error(locs[key], "'%s:' does not apply to a '%s' "
                             "instruction" % (key, kind))

@@ -7,6 +7,8 @@ vm_codes.py derives the opcode table and the verifier's checks.
 
 from dataclasses import dataclass
 
+from .vm_tree import search_tree
+
 ALU_OPS = ("add", "sub", "mul", "div", "mod", "and", "or", "xor", "lsh",
            "rsh", "arsh", "neg", "mov")
 CONDITIONS = ("always", "eq", "ne", "gt", "ge", "lt", "le", "set")
@@ -17,6 +19,7 @@ STACK_SIZES = (1, 2, 4, 8)
 WORDS = (32, 64)
 LAYOUT_BITS = (4, 8, 16, 32, 64)
 HELPER_ARGS = ("scalar", "stack")
+WIDE_REACH = 256    # how far the quick pass lets a wide target go
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,7 @@ class Insn:
     checks: tuple       # Check
     class_name: str
     args: tuple         # the fields its syntax shows: CBPF_F_K, ...
+    hot: bool = False   # in the tree dispatch's own comparisons
 
     @property
     def reads_scratch(self):
@@ -223,6 +227,7 @@ class Fusion:
     first: Insn
     second: Insn
     doc: str
+    hot: bool = False
 
 
 @dataclass(frozen=True)
@@ -263,6 +268,15 @@ class Model:
     @property
     def undef(self):
         return self.vm.prefix + "OP_UNDEF"
+
+    @property
+    def search(self):
+        """The tree dispatch's search for the next instruction
+        (vm_tree.py)."""
+        return search_tree(
+            [(i.name, i.cname, i.hot) for i in self.insns] +
+            [("UNDEF", self.undef, False)] +
+            [(f.name, f.cname, f.hot) for f in self.fusions])
 
     @property
     def flag_type(self):
@@ -321,11 +335,12 @@ class Model:
 
     @property
     def quick_fields(self):
-        """The fields the quick pass checks through tables by opcode,
-        each (field, biases, targets): biases the (opcode, check kind)
-        of its bounds ('invalid', 'scratch', 'divisor'), targets the
-        opcodes where it is a wide jump target.  The first field also
-        carries 'invalid' for every opcode the verifier refuses."""
+        """The fields the quick pass checks through a table by opcode,
+        each (field, biases): biases the (opcode, check kind) of its
+        bounds ('invalid', 'scratch', 'divisor', and 'reach' where it is
+        a wide jump target: one that goes `tail` instructions ahead or
+        more, which the quick pass leaves to the walk).  The first field
+        also carries 'invalid' for every opcode the verifier refuses."""
         narrow = {c.flag for c, n in self.target_checks if n}
         kinds = {c.flag: c.kind for c in self.checks if c.flag not in narrow}
         names = []
@@ -337,7 +352,7 @@ class Model:
         valid = {e.code: e for e in self.codes}
         out = []
         for n, field in enumerate(names):
-            biases, targets = [], []
+            biases = []
             for code in range(self.code_mask + 1):
                 if code & ~self.code_mask:
                     continue
@@ -346,12 +361,10 @@ class Model:
                     if n == 0:
                         biases.append((code, "invalid"))
                     continue
-                got = [kinds[fl] for fl in e.flags if fl in kinds and
-                       self._check_field(fl) == field]
-                biases += [(code, k) for k in got if k != "target"]
-                if "target" in got:
-                    targets.append(code)
-            out.append((field, tuple(biases), tuple(targets)))
+                biases += [(code, "reach" if kinds[fl] == "target"
+                            else kinds[fl]) for fl in e.flags
+                           if fl in kinds and self._check_field(fl) == field]
+            out.append((field, tuple(biases)))
         return out
 
     @property
@@ -375,11 +388,14 @@ class Model:
 
     @property
     def tail(self):
-        """Instructions at the end where a narrow target can break its
-        rule: 2**bits of the widest narrow target field."""
+        """Instructions at the end whose jump targets the quick pass
+        checks exactly: 2**bits of the widest narrow target field (only
+        there can one break its rule), at least WIDE_REACH when there
+        are wide ones (which elsewhere it only checks go less than that
+        far)."""
         bits = {f.name: f.bits for f in self.layout}
-        return max([1 << bits[c.field] for c, narrow in self.target_checks
-                    if narrow] or [0])
+        return max([1 << bits[c.field] if narrow else WIDE_REACH
+                    for c, narrow in self.target_checks] or [0])
 
     @property
     def flow_kinds(self):

@@ -23,6 +23,9 @@ DFGEN_DEFS.structs=	$S/dfgen/structs/hammer2_media.def \
 			$S/dfgen/structs/dmsg_media.def \
 			$S/dfgen/structs/ufs1.def
 DFGEN_DEFS.vm=		$S/dfgen/vm/cbpf.def $S/dfgen/vm/xvm.def
+# DragonFly's gcc builds the kernel with retpolines (kern.mk): the VMs'
+# interpreters find each instruction without an indirect jump.
+DFGEN_FLAGS.vm=		--dispatch tree
 DFGEN_DEFS.ctxsw=	$S/dfgen/ctxsw/ctxsw.def
 DFGEN_DEFS.xio=		$S/dfgen/xio/xio.def
 DFGEN_DEFS.sched=	$S/dfgen/sched/policies.def

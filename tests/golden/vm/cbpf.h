@@ -107,7 +107,6 @@ enum cbpf_field {
  */
 enum cbpf_op {
 	CBPF_OP_LD_W_ABS,		/* ld [k] */
-	CBPF_OP_LD_H_ABS,		/* ldh [k] */
 	CBPF_OP_LD_B_ABS,		/* ldb [k] */
 	CBPF_OP_LD_W_IND,		/* ld [x + k] */
 	CBPF_OP_LD_H_IND,		/* ldh [x + k] */
@@ -121,40 +120,42 @@ enum cbpf_op {
 	CBPF_OP_LDX_MSH,		/* ldxb 4*([k]&0xf) */
 	CBPF_OP_ST,			/* st M[k] */
 	CBPF_OP_STX,			/* stx M[k] */
-	CBPF_OP_ADD_K,			/* add #k */
 	CBPF_OP_ADD_X,			/* add x */
 	CBPF_OP_SUB_K,			/* sub #k */
-	CBPF_OP_SUB_X,			/* sub x */
 	CBPF_OP_MUL_K,			/* mul #k */
 	CBPF_OP_MUL_X,			/* mul x */
 	CBPF_OP_DIV_K,			/* div #k */
 	CBPF_OP_DIV_X,			/* div x */
 	CBPF_OP_MOD_K,			/* mod #k */
 	CBPF_OP_MOD_X,			/* mod x */
-	CBPF_OP_AND_K,			/* and #k */
 	CBPF_OP_AND_X,			/* and x */
-	CBPF_OP_OR_K,			/* or #k */
 	CBPF_OP_OR_X,			/* or x */
 	CBPF_OP_XOR_K,			/* xor #k */
-	CBPF_OP_XOR_X,			/* xor x */
-	CBPF_OP_LSH_K,			/* lsh #k */
 	CBPF_OP_LSH_X,			/* lsh x */
-	CBPF_OP_RSH_K,			/* rsh #k */
 	CBPF_OP_RSH_X,			/* rsh x */
 	CBPF_OP_NEG,			/* neg */
 	CBPF_OP_JA,			/* ja k */
-	CBPF_OP_JEQ_K,			/* jeq #k, jt, jf */
 	CBPF_OP_JEQ_X,			/* jeq x, jt, jf */
-	CBPF_OP_JGT_K,			/* jgt #k, jt, jf */
 	CBPF_OP_JGT_X,			/* jgt x, jt, jf */
-	CBPF_OP_JGE_K,			/* jge #k, jt, jf */
 	CBPF_OP_JGE_X,			/* jge x, jt, jf */
-	CBPF_OP_JSET_K,			/* jset #k, jt, jf */
 	CBPF_OP_JSET_X,			/* jset x, jt, jf */
 	CBPF_OP_RET_K,			/* ret #k */
+	CBPF_OP_TXA,			/* txa */
+	/* Hot: found by the tree dispatch's own comparisons. */
+	CBPF_OP_LD_H_ABS,		/* ldh [k] */
+	CBPF_OP_ADD_K,			/* add #k */
+	CBPF_OP_SUB_X,			/* sub x */
+	CBPF_OP_AND_K,			/* and #k */
+	CBPF_OP_OR_K,			/* or #k */
+	CBPF_OP_XOR_X,			/* xor x */
+	CBPF_OP_LSH_K,			/* lsh #k */
+	CBPF_OP_RSH_K,			/* rsh #k */
+	CBPF_OP_JEQ_K,			/* jeq #k, jt, jf */
+	CBPF_OP_JGT_K,			/* jgt #k, jt, jf */
+	CBPF_OP_JGE_K,			/* jge #k, jt, jf */
+	CBPF_OP_JSET_K,			/* jset #k, jt, jf */
 	CBPF_OP_RET_A,			/* ret a */
 	CBPF_OP_TAX,			/* tax */
-	CBPF_OP_TXA,			/* txa */
 	CBPF_OP_UNDEF,
 	/* Pairs the loader fuses: one dispatch runs both. */
 	CBPF_OP_LDH_JEQ,		/* ldh [k]; jeq #k, jt, jf */

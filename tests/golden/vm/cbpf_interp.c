@@ -14,12 +14,14 @@
  * an undefined opcode.  The verifier has seen to it that every jump
  * lands inside the program and the last instruction returns, so only
  * those run-time checks remain.
+ * The loader lowers a constant shift count past 32 to 32, which
+ * shifts every bit out of the value widened to 64 bits.
  */
 static DFVM_INLINE uint32_t
 cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
     uint32_t buflen, const struct mbuf *chain)
 {
-	const struct cbpf_dinsn *pc;
+	const struct cbpf_dinsn *pc, *next;
 	uint32_t A;	/* accumulator */
 	uint32_t X;	/* index register */
 	uint32_t M[CBPF_SCRATCH_WORDS];	/* scratch memory */
@@ -32,18 +34,13 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 		for (i = 0; i < CBPF_SCRATCH_WORDS; i++)
 			M[i] = 0;
 	}
-	pc = prog->insns;
-	for (;; pc++) {
+	next = prog->insns;
+	for (;;) {
+		pc = next++;
 		switch (pc->op) {
 		case CBPF_OP_LD_W_ABS:
 			if (!dfvm_pload(pkt, buflen, chain,
 			    pc->k, 4, &word))
-				return (0);
-			A = word;
-			break;
-		case CBPF_OP_LD_H_ABS:
-			if (!dfvm_pload(pkt, buflen, chain,
-			    pc->k, 2, &word))
 				return (0);
 			A = word;
 			break;
@@ -100,17 +97,11 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 		case CBPF_OP_STX:
 			M[pc->k] = X;
 			break;
-		case CBPF_OP_ADD_K:
-			A += pc->k;
-			break;
 		case CBPF_OP_ADD_X:
 			A += X;
 			break;
 		case CBPF_OP_SUB_K:
 			A -= pc->k;
-			break;
-		case CBPF_OP_SUB_X:
-			A -= X;
 			break;
 		case CBPF_OP_MUL_K:
 			A *= pc->k;
@@ -134,14 +125,8 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 				return (0);
 			A %= X;
 			break;
-		case CBPF_OP_AND_K:
-			A &= pc->k;
-			break;
 		case CBPF_OP_AND_X:
 			A &= X;
-			break;
-		case CBPF_OP_OR_K:
-			A |= pc->k;
 			break;
 		case CBPF_OP_OR_X:
 			A |= X;
@@ -149,17 +134,8 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 		case CBPF_OP_XOR_K:
 			A ^= pc->k;
 			break;
-		case CBPF_OP_XOR_X:
-			A ^= X;
-			break;
-		case CBPF_OP_LSH_K:
-			A = pc->k < 32 ? A << pc->k : 0;
-			break;
 		case CBPF_OP_LSH_X:
 			A = X < 32 ? A << X : 0;
-			break;
-		case CBPF_OP_RSH_K:
-			A = pc->k < 32 ? A >> pc->k : 0;
 			break;
 		case CBPF_OP_RSH_X:
 			A = X < 32 ? A >> X : 0;
@@ -168,115 +144,142 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 			A = -A;
 			break;
 		case CBPF_OP_JA:
-			pc += pc->k;
-			if (pc[1].op == CBPF_OP_RET_K)
-				return (pc[1].k);
-			break;
-		case CBPF_OP_JEQ_K:
-			pc += A == pc->k ? pc->jt : pc->jf;
-			if (pc[1].op == CBPF_OP_RET_K)
-				return (pc[1].k);
+			next += pc->k;
+			if (next->op == CBPF_OP_RET_K)
+				return (next->k);
 			break;
 		case CBPF_OP_JEQ_X:
-			pc += A == X ? pc->jt : pc->jf;
-			if (pc[1].op == CBPF_OP_RET_K)
-				return (pc[1].k);
-			break;
-		case CBPF_OP_JGT_K:
-			pc += A > pc->k ? pc->jt : pc->jf;
-			if (pc[1].op == CBPF_OP_RET_K)
-				return (pc[1].k);
+			next += A == X ? pc->jt : pc->jf;
+			if (next->op == CBPF_OP_RET_K)
+				return (next->k);
 			break;
 		case CBPF_OP_JGT_X:
-			pc += A > X ? pc->jt : pc->jf;
-			if (pc[1].op == CBPF_OP_RET_K)
-				return (pc[1].k);
-			break;
-		case CBPF_OP_JGE_K:
-			pc += A >= pc->k ? pc->jt : pc->jf;
-			if (pc[1].op == CBPF_OP_RET_K)
-				return (pc[1].k);
+			next += A > X ? pc->jt : pc->jf;
+			if (next->op == CBPF_OP_RET_K)
+				return (next->k);
 			break;
 		case CBPF_OP_JGE_X:
-			pc += A >= X ? pc->jt : pc->jf;
-			if (pc[1].op == CBPF_OP_RET_K)
-				return (pc[1].k);
-			break;
-		case CBPF_OP_JSET_K:
-			pc += A & pc->k ? pc->jt : pc->jf;
-			if (pc[1].op == CBPF_OP_RET_K)
-				return (pc[1].k);
+			next += A >= X ? pc->jt : pc->jf;
+			if (next->op == CBPF_OP_RET_K)
+				return (next->k);
 			break;
 		case CBPF_OP_JSET_X:
-			pc += A & X ? pc->jt : pc->jf;
-			if (pc[1].op == CBPF_OP_RET_K)
-				return (pc[1].k);
+			next += A & X ? pc->jt : pc->jf;
+			if (next->op == CBPF_OP_RET_K)
+				return (next->k);
 			break;
 		case CBPF_OP_RET_K:
 			return (pc->k);
+		case CBPF_OP_TXA:
+			A = X;
+			break;
+		case CBPF_OP_LD_H_ABS:
+			if (!dfvm_pload(pkt, buflen, chain,
+			    pc->k, 2, &word))
+				return (0);
+			A = word;
+			break;
+		case CBPF_OP_ADD_K:
+			A += pc->k;
+			break;
+		case CBPF_OP_SUB_X:
+			A -= X;
+			break;
+		case CBPF_OP_AND_K:
+			A &= pc->k;
+			break;
+		case CBPF_OP_OR_K:
+			A |= pc->k;
+			break;
+		case CBPF_OP_XOR_X:
+			A ^= X;
+			break;
+		case CBPF_OP_LSH_K:
+			A = (uint32_t)((uint64_t)A << pc->k);
+			break;
+		case CBPF_OP_RSH_K:
+			A = (uint32_t)((uint64_t)A >> pc->k);
+			break;
+		case CBPF_OP_JEQ_K:
+			next += A == pc->k ? pc->jt : pc->jf;
+			if (next->op == CBPF_OP_RET_K)
+				return (next->k);
+			break;
+		case CBPF_OP_JGT_K:
+			next += A > pc->k ? pc->jt : pc->jf;
+			if (next->op == CBPF_OP_RET_K)
+				return (next->k);
+			break;
+		case CBPF_OP_JGE_K:
+			next += A >= pc->k ? pc->jt : pc->jf;
+			if (next->op == CBPF_OP_RET_K)
+				return (next->k);
+			break;
+		case CBPF_OP_JSET_K:
+			next += A & pc->k ? pc->jt : pc->jf;
+			if (next->op == CBPF_OP_RET_K)
+				return (next->k);
+			break;
 		case CBPF_OP_RET_A:
 			return (A);
 		case CBPF_OP_TAX:
 			X = A;
-			break;
-		case CBPF_OP_TXA:
-			A = X;
 			break;
 		case CBPF_OP_LDH_JEQ:
 			if (!dfvm_pload(pkt, buflen, chain,
 			    pc->k, 2, &word))
 				return (0);
 			A = word;
-			pc++;
-			pc += A == pc->k ? pc->jt : pc->jf;
-			if (pc[1].op == CBPF_OP_RET_K)
-				return (pc[1].k);
+			pc = next++;
+			next += A == pc->k ? pc->jt : pc->jf;
+			if (next->op == CBPF_OP_RET_K)
+				return (next->k);
 			break;
 		case CBPF_OP_LDB_JEQ:
 			if (!dfvm_pload(pkt, buflen, chain,
 			    pc->k, 1, &word))
 				return (0);
 			A = word;
-			pc++;
-			pc += A == pc->k ? pc->jt : pc->jf;
-			if (pc[1].op == CBPF_OP_RET_K)
-				return (pc[1].k);
+			pc = next++;
+			next += A == pc->k ? pc->jt : pc->jf;
+			if (next->op == CBPF_OP_RET_K)
+				return (next->k);
 			break;
 		case CBPF_OP_LD_JEQ:
 			if (!dfvm_pload(pkt, buflen, chain,
 			    pc->k, 4, &word))
 				return (0);
 			A = word;
-			pc++;
-			pc += A == pc->k ? pc->jt : pc->jf;
-			if (pc[1].op == CBPF_OP_RET_K)
-				return (pc[1].k);
+			pc = next++;
+			next += A == pc->k ? pc->jt : pc->jf;
+			if (next->op == CBPF_OP_RET_K)
+				return (next->k);
 			break;
 		case CBPF_OP_LDH_JSET:
 			if (!dfvm_pload(pkt, buflen, chain,
 			    pc->k, 2, &word))
 				return (0);
 			A = word;
-			pc++;
-			pc += A & pc->k ? pc->jt : pc->jf;
-			if (pc[1].op == CBPF_OP_RET_K)
-				return (pc[1].k);
+			pc = next++;
+			next += A & pc->k ? pc->jt : pc->jf;
+			if (next->op == CBPF_OP_RET_K)
+				return (next->k);
 			break;
 		case CBPF_OP_LDHX_JEQ:
 			if (!dfvm_pload(pkt, buflen, chain,
 			    (uint64_t)X + pc->k, 2, &word))
 				return (0);
 			A = word;
-			pc++;
-			pc += A == pc->k ? pc->jt : pc->jf;
-			if (pc[1].op == CBPF_OP_RET_K)
-				return (pc[1].k);
+			pc = next++;
+			next += A == pc->k ? pc->jt : pc->jf;
+			if (next->op == CBPF_OP_RET_K)
+				return (next->k);
 			break;
 		case CBPF_OP_MSH_LDHX:
 			if (!dfvm_pload(pkt, buflen, chain, pc->k, 1, &word))
 				return (0);
 			X = (word & 0xf) << 2;
-			pc++;
+			pc = next++;
 			if (!dfvm_pload(pkt, buflen, chain,
 			    (uint64_t)X + pc->k, 2, &word))
 				return (0);
@@ -286,7 +289,7 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 			if (!dfvm_pload(pkt, buflen, chain, pc->k, 1, &word))
 				return (0);
 			X = (word & 0xf) << 2;
-			pc++;
+			pc = next++;
 			if (!dfvm_pload(pkt, buflen, chain,
 			    (uint64_t)X + pc->k, 1, &word))
 				return (0);
@@ -297,15 +300,15 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 			    pc->k, 4, &word))
 				return (0);
 			A = word;
-			pc++;
+			pc = next++;
 			A &= pc->k;
 			break;
 		case CBPF_OP_AND_JEQ:
 			A &= pc->k;
-			pc++;
-			pc += A == pc->k ? pc->jt : pc->jf;
-			if (pc[1].op == CBPF_OP_RET_K)
-				return (pc[1].k);
+			pc = next++;
+			next += A == pc->k ? pc->jt : pc->jf;
+			if (next->op == CBPF_OP_RET_K)
+				return (next->k);
 			break;
 		default:
 			return (0);

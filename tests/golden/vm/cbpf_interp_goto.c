@@ -14,6 +14,8 @@
  * an undefined opcode.  The verifier has seen to it that every jump
  * lands inside the program and the last instruction returns, so only
  * those run-time checks remain.
+ * The loader lowers a constant shift count past 32 to 32, which
+ * shifts every bit out of the value widened to 64 bits.
  *
  * Dispatch is a computed goto through a table of labels, which keeps
  * this function from being compiled into each caller.
@@ -24,7 +26,6 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 {
 	static const void *const dispatch[CBPF_NDOPS] = {
 		[CBPF_OP_LD_W_ABS] = &&op_LD_W_ABS,
-		[CBPF_OP_LD_H_ABS] = &&op_LD_H_ABS,
 		[CBPF_OP_LD_B_ABS] = &&op_LD_B_ABS,
 		[CBPF_OP_LD_W_IND] = &&op_LD_W_IND,
 		[CBPF_OP_LD_H_IND] = &&op_LD_H_IND,
@@ -38,40 +39,41 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 		[CBPF_OP_LDX_MSH] = &&op_LDX_MSH,
 		[CBPF_OP_ST] = &&op_ST,
 		[CBPF_OP_STX] = &&op_STX,
-		[CBPF_OP_ADD_K] = &&op_ADD_K,
 		[CBPF_OP_ADD_X] = &&op_ADD_X,
 		[CBPF_OP_SUB_K] = &&op_SUB_K,
-		[CBPF_OP_SUB_X] = &&op_SUB_X,
 		[CBPF_OP_MUL_K] = &&op_MUL_K,
 		[CBPF_OP_MUL_X] = &&op_MUL_X,
 		[CBPF_OP_DIV_K] = &&op_DIV_K,
 		[CBPF_OP_DIV_X] = &&op_DIV_X,
 		[CBPF_OP_MOD_K] = &&op_MOD_K,
 		[CBPF_OP_MOD_X] = &&op_MOD_X,
-		[CBPF_OP_AND_K] = &&op_AND_K,
 		[CBPF_OP_AND_X] = &&op_AND_X,
-		[CBPF_OP_OR_K] = &&op_OR_K,
 		[CBPF_OP_OR_X] = &&op_OR_X,
 		[CBPF_OP_XOR_K] = &&op_XOR_K,
-		[CBPF_OP_XOR_X] = &&op_XOR_X,
-		[CBPF_OP_LSH_K] = &&op_LSH_K,
 		[CBPF_OP_LSH_X] = &&op_LSH_X,
-		[CBPF_OP_RSH_K] = &&op_RSH_K,
 		[CBPF_OP_RSH_X] = &&op_RSH_X,
 		[CBPF_OP_NEG] = &&op_NEG,
 		[CBPF_OP_JA] = &&op_JA,
-		[CBPF_OP_JEQ_K] = &&op_JEQ_K,
 		[CBPF_OP_JEQ_X] = &&op_JEQ_X,
-		[CBPF_OP_JGT_K] = &&op_JGT_K,
 		[CBPF_OP_JGT_X] = &&op_JGT_X,
-		[CBPF_OP_JGE_K] = &&op_JGE_K,
 		[CBPF_OP_JGE_X] = &&op_JGE_X,
-		[CBPF_OP_JSET_K] = &&op_JSET_K,
 		[CBPF_OP_JSET_X] = &&op_JSET_X,
 		[CBPF_OP_RET_K] = &&op_RET_K,
+		[CBPF_OP_TXA] = &&op_TXA,
+		[CBPF_OP_LD_H_ABS] = &&op_LD_H_ABS,
+		[CBPF_OP_ADD_K] = &&op_ADD_K,
+		[CBPF_OP_SUB_X] = &&op_SUB_X,
+		[CBPF_OP_AND_K] = &&op_AND_K,
+		[CBPF_OP_OR_K] = &&op_OR_K,
+		[CBPF_OP_XOR_X] = &&op_XOR_X,
+		[CBPF_OP_LSH_K] = &&op_LSH_K,
+		[CBPF_OP_RSH_K] = &&op_RSH_K,
+		[CBPF_OP_JEQ_K] = &&op_JEQ_K,
+		[CBPF_OP_JGT_K] = &&op_JGT_K,
+		[CBPF_OP_JGE_K] = &&op_JGE_K,
+		[CBPF_OP_JSET_K] = &&op_JSET_K,
 		[CBPF_OP_RET_A] = &&op_RET_A,
 		[CBPF_OP_TAX] = &&op_TAX,
-		[CBPF_OP_TXA] = &&op_TXA,
 		[CBPF_OP_UNDEF] = &&op_UNDEF,
 		[CBPF_OP_LDH_JEQ] = &&op_LDH_JEQ,
 		[CBPF_OP_LDB_JEQ] = &&op_LDB_JEQ,
@@ -83,7 +85,7 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 		[CBPF_OP_LD_AND] = &&op_LD_AND,
 		[CBPF_OP_AND_JEQ] = &&op_AND_JEQ
 	};
-	const struct cbpf_dinsn *pc;
+	const struct cbpf_dinsn *pc, *next;
 	uint32_t A;	/* accumulator */
 	uint32_t X;	/* index register */
 	uint32_t M[CBPF_SCRATCH_WORDS];	/* scratch memory */
@@ -96,18 +98,12 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 		for (i = 0; i < CBPF_SCRATCH_WORDS; i++)
 			M[i] = 0;
 	}
-	pc = prog->insns;
-#define	NEXT()	goto *dispatch[(++pc)->op]
-	goto *dispatch[pc->op];
+	next = prog->insns;
+#define	NEXT()	goto *dispatch[(pc = next++)->op]
+	NEXT();
 op_LD_W_ABS:
 	if (!dfvm_pload(pkt, buflen, chain,
 	    pc->k, 4, &word))
-		return (0);
-	A = word;
-	NEXT();
-op_LD_H_ABS:
-	if (!dfvm_pload(pkt, buflen, chain,
-	    pc->k, 2, &word))
 		return (0);
 	A = word;
 	NEXT();
@@ -164,17 +160,11 @@ op_ST:
 op_STX:
 	M[pc->k] = X;
 	NEXT();
-op_ADD_K:
-	A += pc->k;
-	NEXT();
 op_ADD_X:
 	A += X;
 	NEXT();
 op_SUB_K:
 	A -= pc->k;
-	NEXT();
-op_SUB_X:
-	A -= X;
 	NEXT();
 op_MUL_K:
 	A *= pc->k;
@@ -198,14 +188,8 @@ op_MOD_X:
 		return (0);
 	A %= X;
 	NEXT();
-op_AND_K:
-	A &= pc->k;
-	NEXT();
 op_AND_X:
 	A &= X;
-	NEXT();
-op_OR_K:
-	A |= pc->k;
 	NEXT();
 op_OR_X:
 	A |= X;
@@ -213,17 +197,8 @@ op_OR_X:
 op_XOR_K:
 	A ^= pc->k;
 	NEXT();
-op_XOR_X:
-	A ^= X;
-	NEXT();
-op_LSH_K:
-	A = pc->k < 32 ? A << pc->k : 0;
-	NEXT();
 op_LSH_X:
 	A = X < 32 ? A << X : 0;
-	NEXT();
-op_RSH_K:
-	A = pc->k < 32 ? A >> pc->k : 0;
 	NEXT();
 op_RSH_X:
 	A = X < 32 ? A >> X : 0;
@@ -232,59 +207,86 @@ op_NEG:
 	A = -A;
 	NEXT();
 op_JA:
-	pc += pc->k;
-	if (pc[1].op == CBPF_OP_RET_K)
-		return (pc[1].k);
-	NEXT();
-op_JEQ_K:
-	pc += A == pc->k ? pc->jt : pc->jf;
-	if (pc[1].op == CBPF_OP_RET_K)
-		return (pc[1].k);
+	next += pc->k;
+	if (next->op == CBPF_OP_RET_K)
+		return (next->k);
 	NEXT();
 op_JEQ_X:
-	pc += A == X ? pc->jt : pc->jf;
-	if (pc[1].op == CBPF_OP_RET_K)
-		return (pc[1].k);
-	NEXT();
-op_JGT_K:
-	pc += A > pc->k ? pc->jt : pc->jf;
-	if (pc[1].op == CBPF_OP_RET_K)
-		return (pc[1].k);
+	next += A == X ? pc->jt : pc->jf;
+	if (next->op == CBPF_OP_RET_K)
+		return (next->k);
 	NEXT();
 op_JGT_X:
-	pc += A > X ? pc->jt : pc->jf;
-	if (pc[1].op == CBPF_OP_RET_K)
-		return (pc[1].k);
-	NEXT();
-op_JGE_K:
-	pc += A >= pc->k ? pc->jt : pc->jf;
-	if (pc[1].op == CBPF_OP_RET_K)
-		return (pc[1].k);
+	next += A > X ? pc->jt : pc->jf;
+	if (next->op == CBPF_OP_RET_K)
+		return (next->k);
 	NEXT();
 op_JGE_X:
-	pc += A >= X ? pc->jt : pc->jf;
-	if (pc[1].op == CBPF_OP_RET_K)
-		return (pc[1].k);
-	NEXT();
-op_JSET_K:
-	pc += A & pc->k ? pc->jt : pc->jf;
-	if (pc[1].op == CBPF_OP_RET_K)
-		return (pc[1].k);
+	next += A >= X ? pc->jt : pc->jf;
+	if (next->op == CBPF_OP_RET_K)
+		return (next->k);
 	NEXT();
 op_JSET_X:
-	pc += A & X ? pc->jt : pc->jf;
-	if (pc[1].op == CBPF_OP_RET_K)
-		return (pc[1].k);
+	next += A & X ? pc->jt : pc->jf;
+	if (next->op == CBPF_OP_RET_K)
+		return (next->k);
 	NEXT();
 op_RET_K:
 	return (pc->k);
+op_TXA:
+	A = X;
+	NEXT();
+op_LD_H_ABS:
+	if (!dfvm_pload(pkt, buflen, chain,
+	    pc->k, 2, &word))
+		return (0);
+	A = word;
+	NEXT();
+op_ADD_K:
+	A += pc->k;
+	NEXT();
+op_SUB_X:
+	A -= X;
+	NEXT();
+op_AND_K:
+	A &= pc->k;
+	NEXT();
+op_OR_K:
+	A |= pc->k;
+	NEXT();
+op_XOR_X:
+	A ^= X;
+	NEXT();
+op_LSH_K:
+	A = (uint32_t)((uint64_t)A << pc->k);
+	NEXT();
+op_RSH_K:
+	A = (uint32_t)((uint64_t)A >> pc->k);
+	NEXT();
+op_JEQ_K:
+	next += A == pc->k ? pc->jt : pc->jf;
+	if (next->op == CBPF_OP_RET_K)
+		return (next->k);
+	NEXT();
+op_JGT_K:
+	next += A > pc->k ? pc->jt : pc->jf;
+	if (next->op == CBPF_OP_RET_K)
+		return (next->k);
+	NEXT();
+op_JGE_K:
+	next += A >= pc->k ? pc->jt : pc->jf;
+	if (next->op == CBPF_OP_RET_K)
+		return (next->k);
+	NEXT();
+op_JSET_K:
+	next += A & pc->k ? pc->jt : pc->jf;
+	if (next->op == CBPF_OP_RET_K)
+		return (next->k);
+	NEXT();
 op_RET_A:
 	return (A);
 op_TAX:
 	X = A;
-	NEXT();
-op_TXA:
-	A = X;
 	NEXT();
 op_UNDEF:
 	return (0);
@@ -293,56 +295,56 @@ op_LDH_JEQ:
 	    pc->k, 2, &word))
 		return (0);
 	A = word;
-	pc++;
-	pc += A == pc->k ? pc->jt : pc->jf;
-	if (pc[1].op == CBPF_OP_RET_K)
-		return (pc[1].k);
+	pc = next++;
+	next += A == pc->k ? pc->jt : pc->jf;
+	if (next->op == CBPF_OP_RET_K)
+		return (next->k);
 	NEXT();
 op_LDB_JEQ:
 	if (!dfvm_pload(pkt, buflen, chain,
 	    pc->k, 1, &word))
 		return (0);
 	A = word;
-	pc++;
-	pc += A == pc->k ? pc->jt : pc->jf;
-	if (pc[1].op == CBPF_OP_RET_K)
-		return (pc[1].k);
+	pc = next++;
+	next += A == pc->k ? pc->jt : pc->jf;
+	if (next->op == CBPF_OP_RET_K)
+		return (next->k);
 	NEXT();
 op_LD_JEQ:
 	if (!dfvm_pload(pkt, buflen, chain,
 	    pc->k, 4, &word))
 		return (0);
 	A = word;
-	pc++;
-	pc += A == pc->k ? pc->jt : pc->jf;
-	if (pc[1].op == CBPF_OP_RET_K)
-		return (pc[1].k);
+	pc = next++;
+	next += A == pc->k ? pc->jt : pc->jf;
+	if (next->op == CBPF_OP_RET_K)
+		return (next->k);
 	NEXT();
 op_LDH_JSET:
 	if (!dfvm_pload(pkt, buflen, chain,
 	    pc->k, 2, &word))
 		return (0);
 	A = word;
-	pc++;
-	pc += A & pc->k ? pc->jt : pc->jf;
-	if (pc[1].op == CBPF_OP_RET_K)
-		return (pc[1].k);
+	pc = next++;
+	next += A & pc->k ? pc->jt : pc->jf;
+	if (next->op == CBPF_OP_RET_K)
+		return (next->k);
 	NEXT();
 op_LDHX_JEQ:
 	if (!dfvm_pload(pkt, buflen, chain,
 	    (uint64_t)X + pc->k, 2, &word))
 		return (0);
 	A = word;
-	pc++;
-	pc += A == pc->k ? pc->jt : pc->jf;
-	if (pc[1].op == CBPF_OP_RET_K)
-		return (pc[1].k);
+	pc = next++;
+	next += A == pc->k ? pc->jt : pc->jf;
+	if (next->op == CBPF_OP_RET_K)
+		return (next->k);
 	NEXT();
 op_MSH_LDHX:
 	if (!dfvm_pload(pkt, buflen, chain, pc->k, 1, &word))
 		return (0);
 	X = (word & 0xf) << 2;
-	pc++;
+	pc = next++;
 	if (!dfvm_pload(pkt, buflen, chain,
 	    (uint64_t)X + pc->k, 2, &word))
 		return (0);
@@ -352,7 +354,7 @@ op_MSH_LDBX:
 	if (!dfvm_pload(pkt, buflen, chain, pc->k, 1, &word))
 		return (0);
 	X = (word & 0xf) << 2;
-	pc++;
+	pc = next++;
 	if (!dfvm_pload(pkt, buflen, chain,
 	    (uint64_t)X + pc->k, 1, &word))
 		return (0);
@@ -363,15 +365,15 @@ op_LD_AND:
 	    pc->k, 4, &word))
 		return (0);
 	A = word;
-	pc++;
+	pc = next++;
 	A &= pc->k;
 	NEXT();
 op_AND_JEQ:
 	A &= pc->k;
-	pc++;
-	pc += A == pc->k ? pc->jt : pc->jf;
-	if (pc[1].op == CBPF_OP_RET_K)
-		return (pc[1].k);
+	pc = next++;
+	next += A == pc->k ? pc->jt : pc->jf;
+	if (next->op == CBPF_OP_RET_K)
+		return (next->k);
 	NEXT();
 #undef	NEXT
 }

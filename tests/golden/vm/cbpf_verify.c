@@ -69,21 +69,26 @@ static const uint8_t cbpf_fused[CBPF_NOPS + 1][CBPF_NOPS + 1] = {
 
 /*
  * The quick pass adds each field it checks to a bias its opcode gives,
- * in 64 bits, and for a jump target also 2^32 less the instructions
- * after it: the sum reaches 2^32 exactly when the field breaks a rule.
- * The biases, by what they refuse: any value (an invalid opcode), an
- * index past scratch memory, a divisor of 0.
+ * in 64 bits: the sum reaches 2^32 exactly when the field breaks a
+ * rule.  The biases, by what they refuse: any value (an invalid
+ * opcode), an index past scratch memory, a divisor of 0, a jump
+ * target 256 instructions ahead or more: the quick pass checks
+ * the targets of the last 256 instructions exactly; elsewhere
+ * such a jump, valid or not, leaves the program to the slow walk.
  */
 #define	CBPF_B_INVALID	((uint64_t)1 << 32)
 #define	CBPF_B_SCRATCH	(((uint64_t)1 << 32) - CBPF_SCRATCH_WORDS)
 #define	CBPF_B_DIVISOR	UINT64_MAX
+#define	CBPF_B_REACH	(((uint64_t)1 << 32) - 256)
 
 /* What the quick pass adds to `k`, by opcode. */
 static const uint64_t cbpf_bias_k[CBPF_CODE_MASK + 1] = {
 	[0x02] = CBPF_B_SCRATCH,
 	[0x03] = CBPF_B_SCRATCH,
+	[0x05] = CBPF_B_REACH,
 	[0x0a] = CBPF_B_SCRATCH,
 	[0x0b] = CBPF_B_SCRATCH,
+	[0x0d] = CBPF_B_REACH,
 	[0x12] = CBPF_B_SCRATCH,
 	[0x13] = CBPF_B_SCRATCH,
 	[0x1a] = CBPF_B_SCRATCH,
@@ -204,47 +209,78 @@ static const uint64_t cbpf_bias_k[CBPF_CODE_MASK + 1] = {
 	[0xfd] = CBPF_B_INVALID,
 };
 
-/* Where `k` is a jump target, all ones: the bias of the rest. */
-static const uint64_t cbpf_target_k[CBPF_CODE_MASK + 1] = {
-	[0x05] = UINT64_MAX,
-	[0x0d] = UINT64_MAX,
+/* -1 (all ones) where `k` is a jump target, by opcode. */
+static const int8_t cbpf_target_k[CBPF_CODE_MASK + 1] = {
+	[0x05] = -1,
+	[0x0d] = -1,
+};
+
+/* -1 (all ones) where `jt` is a jump target, by opcode. */
+static const int8_t cbpf_target_jt[CBPF_CODE_MASK + 1] = {
+	[0x15] = -1,
+	[0x1d] = -1,
+	[0x25] = -1,
+	[0x2d] = -1,
+	[0x35] = -1,
+	[0x3d] = -1,
+	[0x45] = -1,
+	[0x4d] = -1,
+};
+
+/* -1 (all ones) where `jf` is a jump target, by opcode. */
+static const int8_t cbpf_target_jf[CBPF_CODE_MASK + 1] = {
+	[0x15] = -1,
+	[0x1d] = -1,
+	[0x25] = -1,
+	[0x2d] = -1,
+	[0x35] = -1,
+	[0x3d] = -1,
+	[0x45] = -1,
+	[0x4d] = -1,
 };
 
 /*
  * Whether a program of `len` instructions (1 to CBPF_MAX_INSNS) breaks
- * none of the rules cbpf_rule() checks: one pass, two table lookups
- * and a few additions per instruction, no branch in the loop.  `lim` is
- * 2^32 less the instructions after the one checked.
- * A narrow jump target (jt, jf) reaches past the end only from
- * the last 256 instructions, which a second loop checks.
+ * none of the rules cbpf_rule() checks: one pass, a table lookup and
+ * an addition per field checked and instruction, no branch but the
+ * loops'.  The first loop takes four instructions at a time into two
+ * sums; the second the last 256 or so one by one, and their
+ * jump targets too: `lim` is 2^32 less the instructions after the one
+ * checked.
  */
 static int
 cbpf_quick(const struct cbpf_insn *insns, size_t len)
 {
 	const struct cbpf_insn *p;
-	uint64_t bad, lim;
+	uint64_t bad, more, lim;
 	size_t i, tail;
-	unsigned int flags;
 
-	bad = 0;
-	lim = ((uint64_t)1 << 32) - (len - 1);
+	bad = more = 0;
 	tail = len > 256 ? len - 256 : 0;
-	for (i = 0; i < tail; i++, lim++) {
+	for (i = 0; i + 4 <= tail; i += 4) {
 		p = &insns[i];
-		bad |= (uint64_t)p->k + cbpf_bias_k[p->code & CBPF_CODE_MASK] +
-		    (lim & cbpf_target_k[p->code & CBPF_CODE_MASK]);
+		bad |= (uint64_t)p[0].k +
+		    cbpf_bias_k[p[0].code & CBPF_CODE_MASK];
+		more |= (uint64_t)p[1].k +
+		    cbpf_bias_k[p[1].code & CBPF_CODE_MASK];
+		bad |= (uint64_t)p[2].k +
+		    cbpf_bias_k[p[2].code & CBPF_CODE_MASK];
+		more |= (uint64_t)p[3].k +
+		    cbpf_bias_k[p[3].code & CBPF_CODE_MASK];
 	}
+	lim = ((uint64_t)1 << 32) - (len - 1 - i);
 	for (; i < len; i++, lim++) {
 		p = &insns[i];
-		bad |= (uint64_t)p->k + cbpf_bias_k[p->code & CBPF_CODE_MASK] +
-		    (lim & cbpf_target_k[p->code & CBPF_CODE_MASK]);
-		flags = cbpf_opinfo[p->code & CBPF_CODE_MASK].flags;
-		bad |= ((uint64_t)p->jt + lim) &
-		    dfvm_mask(flags & CBPF_C_TARGET_JT);
-		bad |= ((uint64_t)p->jf + lim) &
-		    dfvm_mask(flags & CBPF_C_TARGET_JF);
+		bad |= (uint64_t)p->k +
+		    cbpf_bias_k[p->code & CBPF_CODE_MASK];
+		more |= ((uint64_t)p->k + lim) &
+		    (uint64_t)cbpf_target_k[p->code & CBPF_CODE_MASK];
+		more |= ((uint64_t)p->jt + lim) &
+		    (uint64_t)cbpf_target_jt[p->code & CBPF_CODE_MASK];
+		more |= ((uint64_t)p->jf + lim) &
+		    (uint64_t)cbpf_target_jf[p->code & CBPF_CODE_MASK];
 	}
-	return ((bad >> 32) == 0);
+	return (((bad | more) >> 32) == 0);
 }
 
 /* What the opcode of `p`, one the verifier accepts, decodes to. */
@@ -301,6 +337,10 @@ cbpf_pass(const struct cbpf_insn *insns, size_t len, size_t *at,
 		/* The decoded word is the word, its opcode replaced. */
 		memcpy(d, p, sizeof(*d));
 		d->op = cbpf_decode_at(p);
+		/* A shift by more than 32 gives 0, as one by 32 does. */
+		if ((d->op == CBPF_OP_LSH_K || d->op == CBPF_OP_RSH_K) &&
+		    d->k > 32)
+			d->k = 32;
 	}
 	for (i = 0; i + 1 < len; i++) {
 		d = &prog->insns[i];

@@ -102,9 +102,6 @@ enum xvm_field {
  * program, returning 0.
  */
 enum xvm_op {
-	XVM_OP_LDP_B,			/* ldpb rdst, [imm] */
-	XVM_OP_LDP_H,			/* ldph rdst, [imm] */
-	XVM_OP_LDP_W,			/* ldpw rdst, [imm] */
 	XVM_OP_LDP_IB,			/* ldpb rdst, [rsrc + imm] */
 	XVM_OP_LDP_IH,			/* ldph rdst, [rsrc + imm] */
 	XVM_OP_LDP_IW,			/* ldpw rdst, [rsrc + imm] */
@@ -117,11 +114,6 @@ enum xvm_op {
 	XVM_OP_STX_H,			/* stxh [rdst + imm], rsrc */
 	XVM_OP_STX_W,			/* stxw [rdst + imm], rsrc */
 	XVM_OP_STX_DW,			/* stxdw [rdst + imm], rsrc */
-	XVM_OP_MOV_K,			/* mov rdst, imm */
-	XVM_OP_MOV_X,			/* mov rdst, rsrc */
-	XVM_OP_ADD_K,			/* add rdst, imm */
-	XVM_OP_ADD_X,			/* add rdst, rsrc */
-	XVM_OP_SUB_K,			/* sub rdst, imm */
 	XVM_OP_SUB_X,			/* sub rdst, rsrc */
 	XVM_OP_MUL_K,			/* mul rdst, imm */
 	XVM_OP_MUL_X,			/* mul rdst, rsrc */
@@ -129,25 +121,18 @@ enum xvm_op {
 	XVM_OP_DIV_X,			/* div rdst, rsrc */
 	XVM_OP_MOD_K,			/* mod rdst, imm */
 	XVM_OP_MOD_X,			/* mod rdst, rsrc */
-	XVM_OP_AND_K,			/* and rdst, imm */
 	XVM_OP_AND_X,			/* and rdst, rsrc */
-	XVM_OP_OR_K,			/* or rdst, imm */
 	XVM_OP_OR_X,			/* or rdst, rsrc */
 	XVM_OP_XOR_K,			/* xor rdst, imm */
 	XVM_OP_XOR_X,			/* xor rdst, rsrc */
-	XVM_OP_LSH_K,			/* lsh rdst, imm */
 	XVM_OP_LSH_X,			/* lsh rdst, rsrc */
-	XVM_OP_RSH_K,			/* rsh rdst, imm */
 	XVM_OP_RSH_X,			/* rsh rdst, rsrc */
 	XVM_OP_ARSH_K,			/* arsh rdst, imm */
 	XVM_OP_ARSH_X,			/* arsh rdst, rsrc */
 	XVM_OP_NEG,			/* neg rdst */
 	XVM_OP_JA,			/* ja off */
-	XVM_OP_JEQ_K,			/* jeq rdst, imm, off */
 	XVM_OP_JEQ_X,			/* jeq rdst, rsrc, off */
-	XVM_OP_JNE_K,			/* jne rdst, imm, off */
 	XVM_OP_JNE_X,			/* jne rdst, rsrc, off */
-	XVM_OP_JGT_K,			/* jgt rdst, imm, off */
 	XVM_OP_JGT_X,			/* jgt rdst, rsrc, off */
 	XVM_OP_JGE_K,			/* jge rdst, imm, off */
 	XVM_OP_JGE_X,			/* jge rdst, rsrc, off */
@@ -155,9 +140,25 @@ enum xvm_op {
 	XVM_OP_JLT_X,			/* jlt rdst, rsrc, off */
 	XVM_OP_JLE_K,			/* jle rdst, imm, off */
 	XVM_OP_JLE_X,			/* jle rdst, rsrc, off */
-	XVM_OP_JSET_K,			/* jset rdst, imm, off */
 	XVM_OP_JSET_X,			/* jset rdst, rsrc, off */
 	XVM_OP_CALL,			/* call imm */
+	/* Hot: found by the tree dispatch's own comparisons. */
+	XVM_OP_LDP_B,			/* ldpb rdst, [imm] */
+	XVM_OP_LDP_H,			/* ldph rdst, [imm] */
+	XVM_OP_LDP_W,			/* ldpw rdst, [imm] */
+	XVM_OP_MOV_K,			/* mov rdst, imm */
+	XVM_OP_MOV_X,			/* mov rdst, rsrc */
+	XVM_OP_ADD_K,			/* add rdst, imm */
+	XVM_OP_ADD_X,			/* add rdst, rsrc */
+	XVM_OP_SUB_K,			/* sub rdst, imm */
+	XVM_OP_AND_K,			/* and rdst, imm */
+	XVM_OP_OR_K,			/* or rdst, imm */
+	XVM_OP_LSH_K,			/* lsh rdst, imm */
+	XVM_OP_RSH_K,			/* rsh rdst, imm */
+	XVM_OP_JEQ_K,			/* jeq rdst, imm, off */
+	XVM_OP_JNE_K,			/* jne rdst, imm, off */
+	XVM_OP_JGT_K,			/* jgt rdst, imm, off */
+	XVM_OP_JSET_K,			/* jset rdst, imm, off */
 	XVM_OP_EXIT,			/* exit */
 	XVM_OP_UNDEF
 };

@@ -21,7 +21,7 @@ static DFVM_INLINE uint64_t
 xvm_exec(const struct xvm_prog *prog, const uint8_t *pkt, uint32_t wirelen,
     uint32_t buflen, const struct mbuf *chain)
 {
-	const struct xvm_dinsn *pc;
+	const struct xvm_dinsn *pc, *next;
 	uint64_t r[XVM_NREGS];	/* r0 result, r1-r5 arguments, r10 frame */
 	uint64_t stack[XVM_STACK_SIZE / 8];
 	uint32_t word;		/* a packet load */
@@ -37,27 +37,10 @@ xvm_exec(const struct xvm_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 #define	SRC	r[pc->src]
 #define	IMM	((uint64_t)pc->imm)
 
-	pc = prog->insns;
-	for (;; pc++) {
+	next = prog->insns;
+	for (;;) {
+		pc = next++;
 		switch (pc->op) {
-		case XVM_OP_LDP_B:
-			if (!dfvm_pload(pkt, buflen, chain,
-			    IMM, 1, &word))
-				return (0);
-			DST = word;
-			break;
-		case XVM_OP_LDP_H:
-			if (!dfvm_pload(pkt, buflen, chain,
-			    IMM, 2, &word))
-				return (0);
-			DST = word;
-			break;
-		case XVM_OP_LDP_W:
-			if (!dfvm_pload(pkt, buflen, chain,
-			    IMM, 4, &word))
-				return (0);
-			DST = word;
-			break;
 		case XVM_OP_LDP_IB:
 			if (!dfvm_pload(pkt, buflen, chain,
 			    SRC + IMM, 1, &word))
@@ -103,21 +86,6 @@ xvm_exec(const struct xvm_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 		case XVM_OP_STX_DW:
 			dfvm_poke(DST + IMM, 8, SRC);
 			break;
-		case XVM_OP_MOV_K:
-			DST = IMM;
-			break;
-		case XVM_OP_MOV_X:
-			DST = SRC;
-			break;
-		case XVM_OP_ADD_K:
-			DST += IMM;
-			break;
-		case XVM_OP_ADD_X:
-			DST += SRC;
-			break;
-		case XVM_OP_SUB_K:
-			DST -= IMM;
-			break;
 		case XVM_OP_SUB_X:
 			DST -= SRC;
 			break;
@@ -143,14 +111,8 @@ xvm_exec(const struct xvm_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 				return (0);
 			DST %= SRC;
 			break;
-		case XVM_OP_AND_K:
-			DST &= IMM;
-			break;
 		case XVM_OP_AND_X:
 			DST &= SRC;
-			break;
-		case XVM_OP_OR_K:
-			DST |= IMM;
 			break;
 		case XVM_OP_OR_X:
 			DST |= SRC;
@@ -161,14 +123,8 @@ xvm_exec(const struct xvm_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 		case XVM_OP_XOR_X:
 			DST ^= SRC;
 			break;
-		case XVM_OP_LSH_K:
-			DST = IMM < 64 ? DST << IMM : 0;
-			break;
 		case XVM_OP_LSH_X:
 			DST = SRC < 64 ? DST << SRC : 0;
-			break;
-		case XVM_OP_RSH_K:
-			DST = IMM < 64 ? DST >> IMM : 0;
 			break;
 		case XVM_OP_RSH_X:
 			DST = SRC < 64 ? DST >> SRC : 0;
@@ -185,63 +141,47 @@ xvm_exec(const struct xvm_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 			DST = -DST;
 			break;
 		case XVM_OP_JA:
-			pc += pc->off;
-			break;
-		case XVM_OP_JEQ_K:
-			if (DST == IMM)
-				pc += pc->off;
+			next += pc->off;
 			break;
 		case XVM_OP_JEQ_X:
 			if (DST == SRC)
-				pc += pc->off;
-			break;
-		case XVM_OP_JNE_K:
-			if (DST != IMM)
-				pc += pc->off;
+				next += pc->off;
 			break;
 		case XVM_OP_JNE_X:
 			if (DST != SRC)
-				pc += pc->off;
-			break;
-		case XVM_OP_JGT_K:
-			if (DST > IMM)
-				pc += pc->off;
+				next += pc->off;
 			break;
 		case XVM_OP_JGT_X:
 			if (DST > SRC)
-				pc += pc->off;
+				next += pc->off;
 			break;
 		case XVM_OP_JGE_K:
 			if (DST >= IMM)
-				pc += pc->off;
+				next += pc->off;
 			break;
 		case XVM_OP_JGE_X:
 			if (DST >= SRC)
-				pc += pc->off;
+				next += pc->off;
 			break;
 		case XVM_OP_JLT_K:
 			if (DST < IMM)
-				pc += pc->off;
+				next += pc->off;
 			break;
 		case XVM_OP_JLT_X:
 			if (DST < SRC)
-				pc += pc->off;
+				next += pc->off;
 			break;
 		case XVM_OP_JLE_K:
 			if (DST <= IMM)
-				pc += pc->off;
+				next += pc->off;
 			break;
 		case XVM_OP_JLE_X:
 			if (DST <= SRC)
-				pc += pc->off;
-			break;
-		case XVM_OP_JSET_K:
-			if ((DST & IMM) != 0)
-				pc += pc->off;
+				next += pc->off;
 			break;
 		case XVM_OP_JSET_X:
 			if ((DST & SRC) != 0)
-				pc += pc->off;
+				next += pc->off;
 			break;
 		case XVM_OP_CALL:
 			switch (pc->imm) {
@@ -258,6 +198,67 @@ xvm_exec(const struct xvm_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 				r[0] = xvm_helper_crc32(DFVM_PTR(r[1]), r[2]);
 				break;
 			}
+			break;
+		case XVM_OP_LDP_B:
+			if (!dfvm_pload(pkt, buflen, chain,
+			    IMM, 1, &word))
+				return (0);
+			DST = word;
+			break;
+		case XVM_OP_LDP_H:
+			if (!dfvm_pload(pkt, buflen, chain,
+			    IMM, 2, &word))
+				return (0);
+			DST = word;
+			break;
+		case XVM_OP_LDP_W:
+			if (!dfvm_pload(pkt, buflen, chain,
+			    IMM, 4, &word))
+				return (0);
+			DST = word;
+			break;
+		case XVM_OP_MOV_K:
+			DST = IMM;
+			break;
+		case XVM_OP_MOV_X:
+			DST = SRC;
+			break;
+		case XVM_OP_ADD_K:
+			DST += IMM;
+			break;
+		case XVM_OP_ADD_X:
+			DST += SRC;
+			break;
+		case XVM_OP_SUB_K:
+			DST -= IMM;
+			break;
+		case XVM_OP_AND_K:
+			DST &= IMM;
+			break;
+		case XVM_OP_OR_K:
+			DST |= IMM;
+			break;
+		case XVM_OP_LSH_K:
+			DST = IMM < 64 ? DST << IMM : 0;
+			break;
+		case XVM_OP_RSH_K:
+			DST = IMM < 64 ? DST >> IMM : 0;
+			break;
+		case XVM_OP_JEQ_K:
+			if (DST == IMM)
+				next += pc->off;
+			break;
+		case XVM_OP_JNE_K:
+			if (DST != IMM)
+				next += pc->off;
+			break;
+		case XVM_OP_JGT_K:
+			if (DST > IMM)
+				next += pc->off;
+			break;
+		case XVM_OP_JSET_K:
+			if ((DST & IMM) != 0)
+				next += pc->off;
 			break;
 		case XVM_OP_EXIT:
 			return (r[0]);

@@ -237,32 +237,32 @@ xvm_flow(struct xvm_vstate *work, size_t i, size_t len,
 		s.kind[p->dst] = s.kind[p->src];
 		s.off[p->dst] = s.off[p->src];
 		break;
+	case XVM_OP_LDLEN:
 	case XVM_OP_LDP_B:
 	case XVM_OP_LDP_H:
 	case XVM_OP_LDP_W:
-	case XVM_OP_LDLEN:
 	case XVM_OP_MOV_K:
 		s.kind[p->dst] = XVM_K_SCALAR;
 		break;
-	case XVM_OP_JEQ_K:
-	case XVM_OP_JNE_K:
-	case XVM_OP_JGT_K:
 	case XVM_OP_JGE_K:
 	case XVM_OP_JLT_K:
 	case XVM_OP_JLE_K:
+	case XVM_OP_JEQ_K:
+	case XVM_OP_JNE_K:
+	case XVM_OP_JGT_K:
 	case XVM_OP_JSET_K:
 		error = xvm_number(&s, p->dst);
 		break;
 	case XVM_OP_MUL_K:
 	case XVM_OP_DIV_K:
 	case XVM_OP_MOD_K:
-	case XVM_OP_AND_K:
-	case XVM_OP_OR_K:
 	case XVM_OP_XOR_K:
-	case XVM_OP_LSH_K:
-	case XVM_OP_RSH_K:
 	case XVM_OP_ARSH_K:
 	case XVM_OP_NEG:
+	case XVM_OP_AND_K:
+	case XVM_OP_OR_K:
+	case XVM_OP_LSH_K:
+	case XVM_OP_RSH_K:
 		error = xvm_number(&s, p->dst);
 		s.kind[p->dst] = XVM_K_SCALAR;
 		break;
@@ -277,7 +277,6 @@ xvm_flow(struct xvm_vstate *work, size_t i, size_t len,
 		if (error == 0)
 			error = xvm_number(&s, p->src);
 		break;
-	case XVM_OP_ADD_X:
 	case XVM_OP_SUB_X:
 	case XVM_OP_MUL_X:
 	case XVM_OP_DIV_X:
@@ -288,6 +287,7 @@ xvm_flow(struct xvm_vstate *work, size_t i, size_t len,
 	case XVM_OP_LSH_X:
 	case XVM_OP_RSH_X:
 	case XVM_OP_ARSH_X:
+	case XVM_OP_ADD_X:
 		error = xvm_number(&s, p->dst);
 		if (error == 0)
 			error = xvm_number(&s, p->src);
@@ -333,11 +333,8 @@ xvm_flow(struct xvm_vstate *work, size_t i, size_t len,
 	case XVM_OP_JA:
 		xvm_merge(&work[i + 1 + p->off], &s);
 		break;
-	case XVM_OP_JEQ_K:
 	case XVM_OP_JEQ_X:
-	case XVM_OP_JNE_K:
 	case XVM_OP_JNE_X:
-	case XVM_OP_JGT_K:
 	case XVM_OP_JGT_X:
 	case XVM_OP_JGE_K:
 	case XVM_OP_JGE_X:
@@ -345,8 +342,11 @@ xvm_flow(struct xvm_vstate *work, size_t i, size_t len,
 	case XVM_OP_JLT_X:
 	case XVM_OP_JLE_K:
 	case XVM_OP_JLE_X:
-	case XVM_OP_JSET_K:
 	case XVM_OP_JSET_X:
+	case XVM_OP_JEQ_K:
+	case XVM_OP_JNE_K:
+	case XVM_OP_JGT_K:
+	case XVM_OP_JSET_K:
 		xvm_merge(&work[i + 1 + p->off], &s);
 		xvm_merge(&work[i + 1], &s);
 		break;
