@@ -13,7 +13,7 @@
  * 16 words of scratch memory.
  */
 
-#define	CBPF_MAX_INSNS		4096	/* longest program the verifier accepts */
+#define	CBPF_MAX_INSNS		4096	/* the longest program accepted */
 #define	CBPF_CODE_MASK		0xff	/* opcode bits some field covers */
 #define	CBPF_SCRATCH_WORDS	16	/* words of scratch memory */
 
@@ -82,8 +82,8 @@
 /* One instruction word. */
 struct cbpf_insn {
 	uint16_t	code;	/* opcode */
-	uint8_t		jt;	/* instructions to skip if the condition holds */
-	uint8_t		jf;	/* instructions to skip if it does not */
+	uint8_t		jt;	/* skipped if the condition holds */
+	uint8_t		jf;	/* skipped if it does not */
 	uint32_t	k;	/* constant operand */
 };
 
@@ -190,7 +190,7 @@ struct cbpf_prog {
 };
 #define	CBPF_PROG_SIZE(len)	\
 	(sizeof(struct cbpf_prog) + (len) * sizeof(struct cbpf_dinsn))
-#define	CBPF_PROG_SCRATCH	0x1	/* reads scratch memory: clear it first */
+#define	CBPF_PROG_SCRATCH	0x1	/* reads scratch memory: zero it */
 
 /* What the verifier and the decoder know of an opcode. */
 #define	CBPF_C_VALID		0x01	/* the verifier accepts the opcode */

@@ -12,7 +12,7 @@
  * the extended kernel VM: 57 instructions, 64-bit registers.
  */
 
-#define	XVM_MAX_INSNS	4096	/* longest program the verifier accepts */
+#define	XVM_MAX_INSNS	4096	/* the longest program accepted */
 #define	XVM_CODE_MASK	0xff	/* opcode bits some field covers */
 #define	XVM_NREGS	11	/* registers r0..r10 */
 #define	XVM_FRAME	10	/* the frame pointer: the stack's base */
@@ -255,7 +255,8 @@ uint64_t	 xvm_helper_min(uint64_t, uint64_t);
 uint64_t	 xvm_helper_sum64(const void *);
 uint64_t	 xvm_helper_crc32(const void *, uint64_t);
 
-int		 xvm_verify(const struct xvm_insn *, size_t, struct xvm_vstate *,
+int		 xvm_verify(const struct xvm_insn *, size_t,
+	    struct xvm_vstate *,
 		    size_t *);
 const char	*xvm_verror(int);
 int		 xvm_load(struct xvm_prog *, const struct xvm_insn *, size_t,
