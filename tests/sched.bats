@@ -183,6 +183,26 @@ latency_bounded() {
 	    if (m[2] > 20) { print "eevdf: waited " m[2]; exit 1 } }'
 }
 
+# The definition says where threads go: with `affinity: last, steal: 0`
+# (tests/fixtures/sched/pinned) no thread ever leaves the CPU it was
+# started on, where the shipped policies (spread, steal 2) move
+# thousands.
+@test "sched: affinity and steal come from the definition" {
+	build_sim "$FIXTURES/sched/pinned/policies.def"
+	local p
+	for p in rr bsd4 eevdf; do
+		sim "$p" manycore | awk -v p="$p" '
+		    /^thread/ { split($4, s, "="); n++
+			if ($3 == "cpu" && (s[2] < 0.38 || s[2] > 0.46)) bad = bad " " $2 "=" s[2] }
+		    /^policy/ { split($7, mv, "="); moves = mv[2] }
+		    END { if (n != 32 || bad != "" || moves != 0) {
+			print p ": " moves " moves:" bad; exit 1 } }'
+	done
+	build_sim
+	sim rr manycore | awk '/^policy/ { split($7, mv, "=")
+	    if (mv[2] < 1000) { print "rr: " mv[2] " moves"; exit 1 } }'
+}
+
 @test "sched: context switches are counted and preemption adds them" {
 	build_sim
 	rr=$(sim rr mixed | awk '/^policy/ { split($5, a, "="); print a[2] }')

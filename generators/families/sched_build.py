@@ -6,14 +6,16 @@ from dfgen_core.diag import error
 from dfgen_core.names import is_c_identifier, suggest
 from dfgen_core.source import file_loc
 
-from .sched_model import (MAX_QUEUES, PARAM_MAX, PARAM_MIN, PREEMPT, RULES,
-                          Model, Param, Policy)
+from .sched_model import (AFFINITY, MAX_QUEUES, PARAM_MAX, PARAM_MIN,
+                          PREEMPT, RULES, STEAL_MAX, Model, Param, Policy)
 
 FORMS = {
     "policy": Form("policy", "policy", body=OPTIONAL,
                    attrs={"rule": symbol(*RULES), "queues": expr.integer,
                           "quantum": expr.integer,
-                          "preempt": symbol(*PREEMPT), "doc": expr.string}),
+                          "preempt": symbol(*PREEMPT),
+                          "affinity": symbol(*AFFINITY),
+                          "steal": expr.integer, "doc": expr.string}),
 }
 _PARAM = Form(None, "parameter", value=REQUIRED, attrs={"doc": expr.string})
 
@@ -68,7 +70,13 @@ def _policy(b, index, scope):
         raise error(b.attr_locs["preempt"], "rule '%s' cannot preempt on "
                     "'%s'; it supports %s" % (rule, preempt, ", ".join(
                         "'%s'" % m for m in modes)))
+    steal = b.attrs.get("steal", 2)
+    if steal != 0 and not 2 <= steal <= STEAL_MAX:
+        raise error(b.attr_locs["steal"], "steal of policy '%s' must be 0 "
+                    "(never) or 2 to %d threads: at 1 a thread would move "
+                    "back and forth" % (b.name, STEAL_MAX))
     return Policy(b.name, index, rule, queues, quantum, preempt,
+                  b.attrs.get("affinity", "spread"), steal,
                   b.attrs.get("doc", ""), _params(b, rule, wanted, scope))
 
 

@@ -12,6 +12,13 @@ RULES = {
     "deadline": ("dfsched_deadline_ops", ("never", "deadline"),
                  ("base_slice", "nice0_weight", "lag_limit")),
 }
+# Where a waking thread goes: the least loaded CPU (the default), or the
+# one it last ran on unless another is idle.
+AFFINITY = {"last": "DFSCHED_AFFINITY_LAST",
+            "spread": "DFSCHED_AFFINITY_SPREAD"}
+# A CPU takes a thread from a queue this many threads longer than its
+# own (0: never); 1 would move a thread back and forth.
+STEAL_MAX = 64
 PREEMPT = {"never": "DFSCHED_PREEMPT_NEVER",
            "priority": "DFSCHED_PREEMPT_PRIORITY",
            "deadline": "DFSCHED_PREEMPT_DEADLINE"}
@@ -36,6 +43,8 @@ class Policy:
     queues: int
     quantum: int        # scheduler ticks a thread runs before a switch
     preempt: str
+    affinity: str       # AFFINITY
+    steal: int          # imbalance that moves a thread; 0: none
     doc: str
     params: tuple       # Param, in the runtime structure's order
 
@@ -46,6 +55,10 @@ class Policy:
     @property
     def preempt_macro(self):
         return PREEMPT[self.preempt]
+
+    @property
+    def affinity_macro(self):
+        return AFFINITY[self.affinity]
 
 
 @dataclass(frozen=True)

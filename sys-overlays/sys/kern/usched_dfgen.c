@@ -31,9 +31,11 @@
  * The protocol is dummy's, per CPU.  An lwp returning to user mode calls
  * acquire_curproc(): if it is its CPU's running thread it goes on (or,
  * when a reschedule was asked for, lets the policy choose again with
- * dfsched_switch()); otherwise it enters the run queue of the least
- * loaded CPU it may use (this one on a tie) with dfsched_enter(), gives
- * its LWKT thread away, and switches out until a CPU chooses it.  The
+ * dfsched_switch()); otherwise it enters a run queue with
+ * dfsched_enter(), chosen among the CPUs it may use by the policy's
+ * affinity (this CPU's unless another is idle, or the least loaded,
+ * this one on a tie), gives its LWKT thread away, and switches out
+ * until a CPU chooses it.  The
  * CPU that chooses a thread acquires its LWKT thread and schedules it
  * there, so choosing happens only on the run queue's own CPU: away from
  * it, a per-CPU helper thread is woken to choose.  A thread is queued
@@ -50,13 +52,15 @@
  * it).  Rescheduling takes effect when the running thread next returns
  * to user mode, as under every DragonFly scheduler.
  *
- * Balance.  A CPU left with nothing to run, and the helper of a CPU two
- * threads lighter than one whose quantum just ended, pull the thread
- * the busiest queue would run next (dfsched_steal()).  Queues holding
- * a thread bound to some CPUs (lwp_cpumask) are not pulled from, since
- * the thread their policy gives away might not be allowed elsewhere.
- * Loads within one thread of each other are left as they are: six
- * CPU-bound threads on four CPUs share them 2-2-1-1, not in turns.
+ * Balance.  A CPU left with nothing to run, and the helper of a CPU
+ * lighter by the policy's `steal' threads (2 by default; 0: never) than
+ * one whose quantum just ended, pull the thread the busiest queue would
+ * run next (dfsched_steal()) when it is that many threads longer.
+ * Queues holding a thread bound to some CPUs (lwp_cpumask) are not
+ * pulled from, since the thread their policy gives away might not be
+ * allowed elsewhere.  Loads within one thread of each other are left as
+ * they are: six CPU-bound threads on four CPUs share them 2-2-1-1, not
+ * in turns.
  *
  * Priorities.  Every lwp is scheduled by its policy at a nice level of
  * 0 to 20 (p_nice; negative counts as 0); lwp_rtprio's real-time and
@@ -257,24 +261,26 @@ dfgen_unlock2(struct dfgen_sched *ds, int a, int b)
 
 /*
  * Balance: this CPU (cpu) takes the thread the busiest other run queue
- * of ds would run next, when that queue has two threads more than cpu's
- * (one more than cpu's, dfsched_load() counting the running thread, is
- * as even as it gets).  Queues holding a thread bound to some CPUs are
- * left alone: the thread their policy would give away might not be
- * allowed here.  Returns the thread to start here when cpu was idle;
- * asks for a reschedule when the thread should preempt cpu's running
- * thread.
+ * of ds would run next, when that queue has the policy's `steal' threads
+ * more than cpu's (2 by default: one more, dfsched_load() counting the
+ * running thread, is as even as it gets; 0: never).  Queues holding a
+ * thread bound to some CPUs are left alone: the thread their policy
+ * would give away might not be allowed here.  Returns the thread to
+ * start here when cpu was idle; asks for a reschedule when the thread
+ * should preempt cpu's running thread.
  */
 static struct dfsched_thread *
 dfgen_pull(struct dfgen_sched *ds, int cpu)
 {
 	struct dfgen_cpu *to = &ds->cpus[cpu], *from;
 	struct dfsched_thread *thr = NULL;
-	uint32_t load, most;
+	uint32_t load, most, steal = ds->policy->steal;
 	int c, victim = -1, preempt = 0;
 
+	if (steal == 0)
+		return (NULL);
 	/* Loads are read unlocked: a hint, checked again under the locks. */
-	most = dfsched_load(&to->rq) + 1;
+	most = dfsched_load(&to->rq) + steal - 1;
 	for (c = 0; c < ncpus; c++) {
 		if (c == cpu || ds->cpus[c].npinned != 0)
 			continue;
@@ -289,7 +295,7 @@ dfgen_pull(struct dfgen_sched *ds, int cpu)
 	from = &ds->cpus[victim];
 	dfgen_lock2(ds, cpu, victim);
 	if (from->npinned == 0 &&
-	    dfsched_load(&from->rq) >= dfsched_load(&to->rq) + 2) {
+	    dfsched_load(&from->rq) >= dfsched_load(&to->rq) + steal) {
 		dfsched_clock(&to->rq, dfgen_now(to));
 		dfsched_clock(&from->rq, dfgen_now(from));
 		thr = dfsched_steal(&from->rq, &to->rq, &preempt);
@@ -352,13 +358,16 @@ dfgen_pinned(struct lwp *lp)
 	return (CPUMASK_CMPMASKNEQ(mask, smp_active_mask));
 }
 
-/* dl's CPU, of those lp may use: the least loaded, `cpu` on a tie. */
+/*
+ * dl's CPU, of those lp may use, by the policy's affinity: `cpu' unless
+ * another is idle (last), or the least loaded, `cpu' on a tie (spread).
+ */
 static int
 dfgen_place(struct dfgen_sched *ds, struct lwp *lp, int cpu)
 {
 	cpumask_t mask = lp->lwp_cpumask;
 	uint32_t load, least = 0;
-	int c, i, best = -1;
+	int c, i, best = -1, spread;
 
 	CPUMASK_ANDMASK(mask, smp_active_mask);
 	if (CPUMASK_TESTZERO(mask))
@@ -367,12 +376,13 @@ dfgen_place(struct dfgen_sched *ds, struct lwp *lp, int cpu)
 		best = cpu;
 		least = dfsched_load(&ds->cpus[cpu].rq);
 	}
+	spread = ds->policy->affinity == DFSCHED_AFFINITY_SPREAD;
 	for (i = 1; i < ncpus && (best < 0 || least > 0); i++) {
 		c = (cpu + i) % ncpus;
 		if (!CPUMASK_TESTBIT(mask, c))
 			continue;
 		load = dfsched_load(&ds->cpus[c].rq);
-		if (best < 0 || load < least) {
+		if (best < 0 || (spread ? load < least : load == 0)) {
 			best = c;
 			least = load;
 		}
@@ -381,21 +391,24 @@ dfgen_place(struct dfgen_sched *ds, struct lwp *lp, int cpu)
 }
 
 /*
- * cpu's quantum ended with threads waiting: when another CPU has two
- * threads fewer, wake its helper, which pulls one (dfgen_pull()).
+ * cpu's quantum ended with threads waiting: when another CPU has the
+ * policy's `steal' threads fewer, wake its helper, which pulls one
+ * (dfgen_pull()).
  */
 static void
 dfgen_balance(struct dfgen_sched *ds, int cpu)
 {
-	uint32_t load, least;
+	uint32_t load, least, steal = ds->policy->steal;
 	int c, idlest = -1;
 
+	if (steal == 0)
+		return;
 	least = dfsched_load(&ds->cpus[cpu].rq);
 	for (c = 0; c < ncpus; c++) {
 		if (c == cpu || dfgen_helpers[c] == NULL)
 			continue;
 		load = dfsched_load(&ds->cpus[c].rq);
-		if (load + 2 <= least) {
+		if (load + steal <= least) {
 			least = load;
 			idlest = c;
 		}

@@ -31,6 +31,8 @@ const struct dfsched_policy policies_table[POLICIES_NPOLICIES] = {
 		.nqueues = 1,
 		.quantum = 10,
 		.preempt = DFSCHED_PREEMPT_NEVER,
+		.affinity = DFSCHED_AFFINITY_SPREAD,
+		.steal = 2,
 	},
 	[POLICIES_POLICY_BSD4] = {
 		.name = "bsd4",
@@ -39,6 +41,8 @@ const struct dfsched_policy policies_table[POLICIES_NPOLICIES] = {
 		.nqueues = 32,
 		.quantum = 10,
 		.preempt = DFSCHED_PREEMPT_PRIORITY,
+		.affinity = DFSCHED_AFFINITY_SPREAD,
+		.steal = 2,
 	},
 	[POLICIES_POLICY_EEVDF] = {
 		.name = "eevdf",
@@ -47,5 +51,7 @@ const struct dfsched_policy policies_table[POLICIES_NPOLICIES] = {
 		.nqueues = 1,
 		.quantum = 30,
 		.preempt = DFSCHED_PREEMPT_DEADLINE,
+		.affinity = DFSCHED_AFFINITY_SPREAD,
+		.steal = 2,
 	},
 };

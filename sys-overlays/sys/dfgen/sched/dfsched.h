@@ -20,6 +20,9 @@
 #define	DFSCHED_PREEMPT_PRIORITY	1	/* a better priority wakes */
 #define	DFSCHED_PREEMPT_DEADLINE	2	/* an earlier deadline wakes */
 
+#define	DFSCHED_AFFINITY_LAST		0	/* wake where it last ran */
+#define	DFSCHED_AFFINITY_SPREAD		1	/* wake where least loaded */
+
 struct dfsched_rq;
 
 struct dfsched_thread {
@@ -53,6 +56,8 @@ struct dfsched_policy {
 	uint32_t	nqueues;
 	uint32_t	quantum;	/* ticks */
 	uint32_t	preempt;	/* DFSCHED_PREEMPT_* */
+	uint32_t	affinity;	/* DFSCHED_AFFINITY_*, with many CPUs */
+	uint32_t	steal;		/* move a thread at this imbalance */
 };
 
 /* Rule 'decay': priority from recent CPU use, decayed every period. */

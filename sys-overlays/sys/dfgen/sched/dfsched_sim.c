@@ -14,11 +14,12 @@
  *	manycore	sixteen CPU-bound and sixteen interactive threads
  *			on eight CPUs
  *
- * With more than one CPU, each has its own run queue.  A thread wakes
- * on the CPU it last ran on unless another is idle; an idle CPU takes
- * the next thread of the busiest queue, and every BALANCE ticks one
- * thread moves from the busiest queue to the idlest when they differ
- * by two or more.  The thread that moves is the one its queue would
+ * With more than one CPU, each has its own run queue, and the policy's
+ * affinity and steal say where threads go.  A thread wakes on the CPU it
+ * last ran on unless another is idle (affinity: last), or on the least
+ * loaded (spread); an idle CPU takes the next thread of the busiest
+ * queue, and every BALANCE ticks one thread moves from the busiest queue
+ * to the idlest, when they differ by `steal' threads or more.  The thread that moves is the one its queue would
  * run next, rebased by its policy (dfsched_steal(): under eevdf it
  * keeps its lag against the queue it joins).
  *
@@ -149,19 +150,27 @@ load(int c)
 	return (rqs[c].nqueued + (rqs[c].curthr != NULL));
 }
 
-/* Wake t on its CPU, or on an idle one; whether that CPU must switch. */
+/*
+ * Wake t where its policy's affinity says: on its CPU unless another
+ * is idle (last), or on the least loaded (spread), its own on a tie.
+ * Whether that CPU must switch.
+ */
 static int
 wake(struct simthread *t, int *on)
 {
-	int c;
+	int c, last, spread;
 
 	decisions++;
-	if (load(t->cpu) != 0) {
-		for (c = 0; c < ncpus; c++)
-			if (load(c) == 0) {
-				t->cpu = c;
-				break;
-			}
+	last = t->cpu;
+	spread = rqs[last].policy->affinity == DFSCHED_AFFINITY_SPREAD;
+	for (c = 0; c < ncpus && load(t->cpu) != 0; c++) {
+		if (spread ? load(c) < load(t->cpu) : load(c) == 0)
+			t->cpu = c;
+	}
+	/* Another queue's virtual time: keep its lag (eevdf). */
+	if (t->cpu != last) {
+		dfsched_migrate(&rqs[last], &rqs[t->cpu], &t->td);
+		migrations++;
 	}
 	*on = t->cpu;
 	return (dfsched_wakeup(&rqs[t->cpu], &t->td));
@@ -183,10 +192,15 @@ migrate(int from, int to)
 		switch_cpu(to);
 }
 
-/* Idle CPUs take work; every BALANCE ticks, even out the queues. */
+/*
+ * A CPU takes a thread from a queue `steal' threads longer than its own
+ * (the policy's; 0: never): at once when it is idle, else every BALANCE
+ * ticks.
+ */
 static void
 balance(uint64_t now)
 {
+	uint32_t steal = rqs[0].policy->steal;
 	int c, busiest, idlest;
 
 	for (busiest = idlest = c = 0; c < ncpus; c++) {
@@ -195,10 +209,10 @@ balance(uint64_t now)
 		if (load(c) < load(idlest))
 			idlest = c;
 	}
-	if (rqs[busiest].nqueued == 0)
+	if (steal == 0 || rqs[busiest].nqueued == 0 ||
+	    load(busiest) < load(idlest) + steal)
 		return;
-	if (load(idlest) == 0 ||
-	    (now % BALANCE == 0 && load(busiest) >= load(idlest) + 2))
+	if (load(idlest) == 0 || now % BALANCE == 0)
 		migrate(busiest, idlest);
 }
 
