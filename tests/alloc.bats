@@ -443,18 +443,6 @@ KTYPES_DEF=$DFGEN_TOP/sys-overlays/sys/dfgen/alloc/kmalloc_types.def
 @test "alloc kernel: error: one malloc_type named twice" { check_error ktwice; }
 @test "alloc kernel: error: a sample rate not a power of two" { check_error ksample; }
 
-# kcheck_units TREE CONFIG UNIT...: compile the named units of the tree
-# after a kcheck run made the object directory; their stamps say ok or
-# failed.
-kcheck_units() {
-	local tree=$1 conf=$2
-	shift 2
-	(cd "$DFGEN_TOP" && LC_ALL=C bmake -f mk/kernel-check.mk \
-	    PYTHON="$PYTHON" DFLY_SRC="$tree" KERNCONF="$conf" \
-	    KCHECK_OBJDIR="$BATS_TEST_TMPDIR/obj/kernel-check/${conf##*/}" \
-	    "${@/%/.ck}")
-}
-
 @test "alloc kernel: the kmalloc counters compile in a DragonFly kernel, and are gone when off" {
 	kcheck_require_tree
 	local T=$BATS_TEST_TMPDIR

@@ -686,18 +686,6 @@ insert count before: \"return (++foo_calls);\" {
 
 # -- the kernel -------------------------------------------------------------
 
-# kcheck_units TREE CONFIG UNIT...: compile the named units of the tree
-# (C files and assembly files) after a kcheck run made the object
-# directory; their stamps say ok or failed.
-kcheck_units() {
-	local tree=$1 conf=$2
-	shift 2
-	(cd "$DFGEN_TOP" && LC_ALL=C bmake -f mk/kernel-check.mk \
-	    PYTHON="$PYTHON" DFLY_SRC="$tree" KERNCONF="$conf" \
-	    KCHECK_OBJDIR="$BATS_TEST_TMPDIR/obj/kernel-check/${conf##*/}" \
-	    "${@/%/.ck}")
-}
-
 @test "ctxsw: the probes compile and assemble in a DragonFly kernel, and cost nothing when off" {
 	kcheck_require_tree
 	local T=$BATS_TEST_TMPDIR

@@ -61,3 +61,15 @@ kcheck() {
 kcheck_own() {
 	kcheck DFLY_SRC="$1" KERNCONF="$2" KCHECK_ONLY=own
 }
+
+# kcheck_units TREE CONFIG UNIT...: compile the named units of the tree
+# (C files and assembly files) after a kcheck run made the object
+# directory; their stamps say ok or failed.
+kcheck_units() {
+	local tree=$1 conf=$2
+	shift 2
+	(cd "$DFGEN_TOP" && LC_ALL=C bmake -f mk/kernel-check.mk \
+	    PYTHON="$PYTHON" DFLY_SRC="$tree" KERNCONF="$conf" \
+	    KCHECK_OBJDIR="$BATS_TEST_TMPDIR/obj/kernel-check/${conf##*/}" \
+	    "${@/%/.ck}")
+}
