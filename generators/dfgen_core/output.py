@@ -14,9 +14,12 @@ import time
 from .paths import GENERATORS_DIR
 
 # When this run started.  make compares whole seconds, so a record (the
-# unit's stamp) is dated one second before the second the run started
+# unit's stamp) is dated in the second before the one the run started
 # in: an input edited while the run reads it, or later in that second,
 # is then newer than the record and the next make runs the unit again.
+# Its last nanosecond, so that find(1), which compares nanoseconds (the
+# kconf check, at parse time), agrees with make about an input edited
+# earlier in that second: not newer.
 STARTED = time.time()
 
 
@@ -82,8 +85,8 @@ def write_record(record, command, outputs, inputs):
     ]
     os.makedirs(os.path.dirname(os.path.abspath(record)), exist_ok=True)
     write_atomic(record, ("\n".join(lines) + "\n").encode("utf-8"))
-    stamp = int(STARTED) - 1
-    os.utime(record, (stamp, stamp))
+    stamp = (int(STARTED) - 1) * 1000000000 + 999999999
+    os.utime(record, ns=(stamp, stamp))
 
 
 def _make_quote(text):
