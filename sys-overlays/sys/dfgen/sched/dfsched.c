@@ -17,6 +17,7 @@ rq_insert(struct dfsched_rq *rq, struct dfsched_thread *td, int queue)
 	td->queue = queue;
 	rq->bitmap |= 1U << queue;
 	rq->nqueued++;
+	rq->vsum += td->vruntime;
 }
 
 static void
@@ -27,6 +28,7 @@ rq_remove(struct dfsched_rq *rq, struct dfsched_thread *td)
 		rq->bitmap &= ~(1U << td->queue);
 	td->queue = -1;
 	rq->nqueued--;
+	rq->vsum -= td->vruntime;
 }
 
 /* The first thread of the best (lowest) non-empty queue. */
@@ -188,17 +190,15 @@ deadline_vtime(const struct dfsched_deadline_params *p,
 	    deadline_weight(p, td));
 }
 
-/* V: the average virtual runtime of the queued and running threads. */
+/*
+ * V: the average virtual runtime of the queued and running threads (the
+ * queue keeps the sum of its threads', which change only off it).
+ */
 static int64_t
 deadline_avg(struct dfsched_rq *rq)
 {
-	struct dfsched_thread *td;
-	int64_t sum = 0, n = 0;
+	int64_t sum = rq->vsum, n = rq->nqueued;
 
-	TAILQ_FOREACH(td, &rq->queues[0], link) {
-		sum += td->vruntime;
-		n++;
-	}
 	if (rq->curthr != NULL) {
 		sum += rq->curthr->vruntime;
 		n++;
@@ -307,6 +307,7 @@ dfsched_init(struct dfsched_rq *rq, const struct dfsched_policy *policy)
 		TAILQ_INIT(&rq->queues[i]);
 	rq->bitmap = 0;
 	rq->nqueued = 0;
+	rq->vsum = 0;
 	rq->curthr = NULL;
 	rq->ticks = 0;
 }

@@ -83,6 +83,7 @@ struct dfsched_rq {
 	struct dfsched_tq queues[DFSCHED_MAXQUEUES];
 	uint32_t	bitmap;		/* non-empty queues */
 	uint32_t	nqueued;
+	int64_t		vsum;		/* vruntime of the queued threads */
 	struct dfsched_thread *curthr;	/* running, not queued */
 	uint64_t	ticks;
 };
