@@ -16,31 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "dft.h"
 #include "dft_ctx.h"
 
 static long n;
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((double)ts.tv_sec * 1e9 + (double)ts.tv_nsec);
-}
-
-static long
-rss(void)
-{
-	long size, res;
-	FILE *f = fopen("/proc/self/statm", "r");
-
-	if (f == NULL || fscanf(f, "%ld %ld", &size, &res) != 2)
-		exit(1);
-	fclose(f);
-	return (res * sysconf(_SC_PAGESIZE));
-}
 
 /*
  * The bare switch: two contexts take turns from the same call site (as
