@@ -109,13 +109,10 @@ def _fold_macro(line, limit):
     lead = core[:len(core) - len(body)]
     pieces = []
     while width(lead + body + " \\") > limit:
-        fits = [(d, r, e) for d, r, e in _scan(body, 0, True)[0]
-                if width(lead + body[:e].rstrip() + " \\") <= limit and
-                body[e:].strip()]
-        if not fits:
+        at = _pick(lead, body, 0, limit, True, " \\")
+        if at is None:
             break
-        low = min(d for d, _, _ in fits)
-        end = max(e for d, _, e in fits if d == low)
+        end = at[0]
         pieces.append(lead + body[:end].rstrip())
         asm = body[:end].rstrip().endswith(";")
         body = body[end:].lstrip()
@@ -143,15 +140,11 @@ def _inside_comment(code):
     return code.count("/*") > code.count("*/")
 
 
-def _candidates(body, depth):
-    """(depth, rank, end) of each place `body`, which starts inside
-    `depth` parentheses, may break after."""
-    return _scan(body, depth)[0]
-
-
 def _scan(body, depth, semis=False):
-    """The break candidates of `body` and the depth at its end; with
-    `semis`, a semicolon may break it at any depth (assembly)."""
+    """The places `body`, which starts inside `depth` parentheses, may
+    break after, each (depth, rank, end), and the depth at its end; with
+    `semis`, a semicolon may break it at any depth, before any other
+    place (assembly)."""
     out, i = [], 0
     while i < len(body):
         c = body[i]
@@ -171,11 +164,28 @@ def _scan(body, depth, semis=False):
             depth -= 1
         elif c in ",;" or i > 0 and body[i - 1] == " ":
             for tok, rank in _BREAKS:
-                if body.startswith(tok, i) and (tok == ", " or depth > 0 or
-                                                (semis and tok == "; ")):
+                if semis and tok == "; " and body.startswith(tok, i):
+                    out.append((depth, -1, i + len(tok)))
+                elif body.startswith(tok, i) and (tok == ", " or
+                                                  depth > 0):
                     out.append((depth, rank, i + len(tok)))
         i += 1
     return out, depth
+
+
+def _pick(lead, body, depth, limit, semis=False, tail=""):
+    """Where to break `body` (indented by `lead`, inside `depth`
+    parentheses) so that its head, followed by `tail`, fits: at the
+    lowest depth, the best rank, the rightmost place; (end of the head,
+    depth there), or None when no head fits."""
+    fits = [(d, r, e) for d, r, e in _scan(body, depth, semis)[0]
+            if width(lead + body[:e].rstrip() + tail) <= limit and
+            body[e:].strip()]
+    if not fits:
+        return None
+    low = min(d for d, _, _ in fits)
+    best = min(r for d, r, _ in fits if d == low)
+    return max(e for d, r, e in fits if d == low and r == best), low
 
 
 def _break(lead, body, cont, limit, depth):
@@ -183,13 +193,9 @@ def _break(lead, body, cont, limit, depth):
     into lines continued at `cont`."""
     if width(lead + body) <= limit:
         return [lead + body]
-    fits = [(d, r, e) for d, r, e in _candidates(body, depth)
-            if width(lead + body[:e].rstrip()) <= limit and
-            body[e:].strip()]
-    if not fits:
+    at = _pick(lead, body, depth, limit)
+    if at is None:
         return [lead + body]
-    low = min(d for d, _, _ in fits)
-    best = min(r for d, r, _ in fits if d == low)
-    end = max(e for d, r, e in fits if d == low and r == best)
+    end, low = at
     return [lead + body[:end].rstrip()] + \
         _break(cont, body[end:].lstrip(), cont, limit, low)

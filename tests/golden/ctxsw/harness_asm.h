@@ -31,13 +31,13 @@
 /* a_tsc: at a_tsc (point 0) */
 #define	HX_ASM_A_TSC	\
 	pushq %rax ; pushq %rcx ; pushq %rdx ; pushq %rsi ; pushq %rdi ; \
-	HX_ASM_CPU(%esi) ; leaq hx_area(%rip), %rdi ; movq (%rdi,%rsi,8), \
-	    %rsi ; testq %rsi, %rsi ; jz 9f ; \
+	HX_ASM_CPU(%esi) ; leaq hx_area(%rip), %rdi ; \
+	movq (%rdi,%rsi,8), %rsi ; testq %rsi, %rsi ; jz 9f ; \
 	rdtsc ; shlq $(32), %rdx ; orq %rdx, %rax ; \
-	movq %rax, 48(%rsi) ; incq 8(%rsi) ; movq (%rsi), %rdi ; leaq 1(%rdi), \
-	    %rdx ; movq %rdx, (%rsi) ; andq $(HX_RECORDS - 1), %rdi ; \
-	    shlq $(6), %rdi ; leaq 448(%rsi,%rdi), %rdi ; movq %rax, 0(%rdi) ; \
-	    movl $(0), 24(%rdi) ; \
+	movq %rax, 48(%rsi) ; incq 8(%rsi) ; movq (%rsi), %rdi ; \
+	leaq 1(%rdi), %rdx ; movq %rdx, (%rsi) ; \
+	andq $(HX_RECORDS - 1), %rdi ; shlq $(6), %rdi ; \
+	leaq 448(%rsi,%rdi), %rdi ; movq %rax, 0(%rdi) ; movl $(0), 24(%rdi) ; \
 	HX_ASM_CPU(%eax) ; movl %eax, 28(%rdi) ; \
 	HX_ASM_THREAD(%rax) ; movq %rax, 8(%rdi) ; movq $(0), 16(%rdi) ; \
 	movq $(0), 32(%rdi) ; \
@@ -47,13 +47,13 @@
 #define	HX_ASM_A_TSCP	\
 	pushfq ; pushq %rax ; pushq %rcx ; pushq %rdx ; pushq %rsi ; \
 	pushq %rdi ; \
-	HX_ASM_CPU(%esi) ; leaq hx_area(%rip), %rdi ; movq (%rdi,%rsi,8), \
-	    %rsi ; testq %rsi, %rsi ; jz 9f ; \
+	HX_ASM_CPU(%esi) ; leaq hx_area(%rip), %rdi ; \
+	movq (%rdi,%rsi,8), %rsi ; testq %rsi, %rsi ; jz 9f ; \
 	rdtscp ; shlq $(32), %rdx ; orq %rdx, %rax ; \
 	movq %rax, 56(%rsi) ; incq 16(%rsi) ; movq (%rsi), %rdi ; \
-	leaq 1(%rdi), %rdx ; movq %rdx, (%rsi) ; andq $(HX_RECORDS - 1), \
-	    %rdi ; shlq $(6), %rdi ; leaq 448(%rsi,%rdi), %rdi ; movq %rax, \
-	    0(%rdi) ; movl $(1), 24(%rdi) ; \
+	leaq 1(%rdi), %rdx ; movq %rdx, (%rsi) ; \
+	andq $(HX_RECORDS - 1), %rdi ; shlq $(6), %rdi ; \
+	leaq 448(%rsi,%rdi), %rdi ; movq %rax, 0(%rdi) ; movl $(1), 24(%rdi) ; \
 	HX_ASM_CPU(%eax) ; movl %eax, 28(%rdi) ; \
 	movq $(0), 8(%rdi) ; movq $(0), 16(%rdi) ; \
 	movq $(0), 32(%rdi) ; \
@@ -63,18 +63,18 @@
 #define	HX_ASM_A_FENCE	\
 	pushfq ; pushq %rax ; pushq %rcx ; pushq %rdx ; pushq %rsi ; \
 	pushq %rdi ; \
-	HX_ASM_CPU(%esi) ; leaq hx_area(%rip), %rdi ; movq (%rdi,%rsi,8), \
-	    %rsi ; testq %rsi, %rsi ; jz 9f ; \
+	HX_ASM_CPU(%esi) ; leaq hx_area(%rip), %rdi ; \
+	movq (%rdi,%rsi,8), %rsi ; testq %rsi, %rsi ; jz 9f ; \
 	lfence ; rdtsc ; shlq $(32), %rdx ; orq %rdx, %rax ; \
 	movq %rax, 64(%rsi) ; incq 24(%rsi) ; movq (%rsi), %rdi ; \
-	leaq 1(%rdi), %rdx ; movq %rdx, (%rsi) ; andq $(HX_RECORDS - 1), \
-	    %rdi ; shlq $(6), %rdi ; leaq 448(%rsi,%rdi), %rdi ; movq %rax, \
-	    0(%rdi) ; movl $(2), 24(%rdi) ; \
+	leaq 1(%rdi), %rdx ; movq %rdx, (%rsi) ; \
+	andq $(HX_RECORDS - 1), %rdi ; shlq $(6), %rdi ; \
+	leaq 448(%rsi,%rdi), %rdi ; movq %rax, 0(%rdi) ; movl $(2), 24(%rdi) ; \
 	HX_ASM_CPU(%eax) ; movl %eax, 28(%rdi) ; \
 	HX_ASM_THREAD(%rax) ; movq %rax, 8(%rdi) ; movq $(0), 16(%rdi) ; \
 	testl $(0x1), hx_pmc_ready(%rip) ; jz 1f ; movl $(0x40000001), %ecx ; \
-	rdpmc ; shlq $(32), %rdx ; orq %rdx, %rax ; jmp 2f ; 1: xorl %eax, \
-	    %eax ; 2: movq %rax, 32(%rdi) ; \
+	rdpmc ; shlq $(32), %rdx ; orq %rdx, %rax ; jmp 2f ; \
+	1: xorl %eax, %eax ; 2: movq %rax, 32(%rdi) ; \
 	9: popq %rdi ; popq %rsi ; popq %rdx ; popq %rcx ; popq %rax ; popfq ;
 
 #endif /* !_HARNESS_ASM_H_ */
