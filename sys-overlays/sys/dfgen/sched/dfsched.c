@@ -390,7 +390,7 @@ dfsched_steal(struct dfsched_rq *from, struct dfsched_rq *to, int *preempt)
 	td = from->policy->ops->choose(from);
 	if (td == NULL)
 		return (NULL);
-	to->policy->ops->move(from, to, td);
+	dfsched_migrate(from, to, td);
 	to->policy->ops->enqueue(to, td, 0);
 	if (to->policy->preempt != DFSCHED_PREEMPT_NEVER)
 		*preempt = to->policy->ops->preempts(to, td);
