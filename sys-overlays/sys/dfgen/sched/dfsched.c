@@ -325,6 +325,15 @@ dfsched_thread_init(struct dfsched_thread *td, int nice)
 	td->deadline = 0;
 }
 
+/* Whether td, just queued, should preempt rq's running thread. */
+static int
+should_preempt(struct dfsched_rq *rq, struct dfsched_thread *td)
+{
+	if (rq->policy->preempt == DFSCHED_PREEMPT_NEVER)
+		return (0);
+	return (rq->policy->ops->preempts(rq, td));
+}
+
 /*
  * td becomes runnable.  Nonzero when the policy wants it to preempt the
  * running thread: the caller then calls dfsched_switch().
@@ -333,9 +342,7 @@ int
 dfsched_wakeup(struct dfsched_rq *rq, struct dfsched_thread *td)
 {
 	rq->policy->ops->enqueue(rq, td, 1);
-	if (rq->policy->preempt == DFSCHED_PREEMPT_NEVER)
-		return (0);
-	return (rq->policy->ops->preempts(rq, td));
+	return (should_preempt(rq, td));
 }
 
 /* The running thread blocks. */
@@ -392,8 +399,7 @@ dfsched_steal(struct dfsched_rq *from, struct dfsched_rq *to, int *preempt)
 		return (NULL);
 	dfsched_migrate(from, to, td);
 	to->policy->ops->enqueue(to, td, 0);
-	if (to->policy->preempt != DFSCHED_PREEMPT_NEVER)
-		*preempt = to->policy->ops->preempts(to, td);
+	*preempt = should_preempt(to, td);
 	return (td);
 }
 
