@@ -49,6 +49,9 @@ dfxio_unmap(struct dfxio_map *map)
 	lwbuf_free(map->m_lwb);
 }
 
+/* The kernel's memcpy copies a page with rep movs already. */
+#define	dfxio_page_copy(dst, src, n)	memcpy((dst), (src), (n))
+
 #else /* !_KERNEL */
 
 struct dfxio_map {
@@ -67,6 +70,23 @@ dfxio_unmap(struct dfxio_map *map)
 {
 	map->m_page = NULL;
 }
+
+/*
+ * A page's piece is copied the way the kernel's memcpy does it, with a
+ * string move (support.s: rep movs above 1 KiB), not with the C
+ * library's vector loop, which loses 5-10% of the bandwidth when a
+ * transfer is cut into pages.
+ */
+#if defined(__x86_64__) || defined(__i386__)
+static __inline void
+dfxio_page_copy(void *dst, const void *src, size_t n)
+{
+	__asm__ __volatile__("rep movsb"
+	    : "+D" (dst), "+S" (src), "+c" (n) : : "memory");
+}
+#else
+#define	dfxio_page_copy(dst, src, n)	memcpy((dst), (src), (n))
+#endif
 
 /* The host's "user" memory: one range, declared by the caller. */
 static uintptr_t dfxio_user_lo, dfxio_user_hi;
@@ -310,7 +330,7 @@ dfxio_piece_out(char *kva, size_t n, void *arg)
 {
 	char **dst = arg;
 
-	memcpy(*dst, kva, n);
+	dfxio_page_copy(*dst, kva, n);
 	*dst += n;
 	return (0);
 }
@@ -320,7 +340,7 @@ dfxio_piece_in(char *kva, size_t n, void *arg)
 {
 	const char **src = arg;
 
-	memcpy(kva, *src, n);
+	dfxio_page_copy(kva, *src, n);
 	*src += n;
 	return (0);
 }
