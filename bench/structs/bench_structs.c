@@ -2,9 +2,10 @@
  * bench_structs: ns per decode and encode of HAMMER2's 128-byte blockref
  * and of the UFS1 superblock, with the code dfgen generates beside, in
  * the same run: memcpy, a decoder written here field by field, XDR
- * (libtirpc, xdrmem) and protobuf-c over the same fields.  Each is
- * measured on media in the host's byte order and, where that means
- * something, in the other one.  Allocations are counted by wrapping
+ * (libtirpc, xdrmem) and protobuf-c over the same fields, and for
+ * decode the floor: memcpy and the definitions' checks written here in
+ * line.  Each is measured on media in the host's byte order and, where
+ * that means something, in the other one.  Allocations are counted by wrapping
  * malloc: every allocation in the process during a timed loop counts.
  *
  *	bench_structs [ITERATIONS]
