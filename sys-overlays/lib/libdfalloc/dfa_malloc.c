@@ -145,13 +145,20 @@ static void *
 dfa_alloc(size_t size)
 {
 	const uint8_t *row = __atomic_load_n(&dfa_row, __ATOMIC_ACQUIRE);
-	unsigned int a;
+	unsigned int a, c;
 	void *p;
 
 	if (__builtin_expect(row == NULL, 0))
 		return (dfa_malloc_boot(size));
-	a = row[dfalloc_class_of(size)];
-	p = dfalloc_desc[a].alloc(size);
+	c = dfalloc_class_of(size);
+	/* The two allocators of most classes, in line; the rest by table. */
+	a = row[c];
+	if (a == DFALLOC_ALLOC_FREELIST)
+		p = dfa_flist_take(c);
+	else if (a == DFALLOC_ALLOC_SLAB)
+		p = dfa_slab_take(c);
+	else
+		p = dfalloc_desc[a].alloc(size);
 	if (__builtin_expect(p == NULL, 0))
 		p = dfa_fallback(size, a);
 	if (__builtin_expect(dfa_profiling, 0) && p != NULL)
@@ -175,12 +182,25 @@ dfa_owner(const void *ptr, const char *what)
 static void
 dfa_release(void *ptr)
 {
+	size_t span;
+
 	if (ptr == NULL)
 		return;
 	if (__builtin_expect(dfa_profiling, 0))
 		dfa_profile_free(ptr, dfa_usable(ptr));
 	if (dfa_owns(ptr)) {
-		dfalloc_desc[dfa_owner(ptr, "free")].free(ptr);
+		span = dfa_span_of(ptr);
+		switch (dfa_region.kind[span]) {
+		case DFA_KIND_FLIST:
+			dfa_flist_put(ptr, dfa_region.class[span]);
+			break;
+		case DFA_KIND_SLAB:
+			dfa_slab_put(ptr, dfa_region.class[span]);
+			break;
+		default:
+			dfalloc_desc[dfa_owner(ptr, "free")].free(ptr);
+			break;
+		}
 		return;
 	}
 	if (dfa_sys.free == NULL)

@@ -7,32 +7,31 @@
 
 #define	DFA_SLAB_REFILL	32
 
+/* The thread's list of `class` is empty: the depot's, or a new span's. */
 void *
-dfa_slab_alloc(size_t size)
+dfa_slab_refill(unsigned int class)
 {
-	unsigned int c = dfalloc_class_of(size);
 	struct dfa_free *f;
 	uint32_t n;
 
-	f = dfa_self.slab_free[c];
-	if (f == NULL) {
-		f = dfa_depot_take(c, DFA_SLAB_REFILL, &n);
-		if (f == NULL)
-			return (dfa_carve(&dfa_self.slab_cur[c],
-			    &dfa_self.slab_end[c], DFA_KIND_SLAB, c));
-	}
-	dfa_self.slab_free[c] = f->next;
+	f = dfa_depot_take(class, DFA_SLAB_REFILL, &n);
+	if (f == NULL)
+		return (dfa_carve(&dfa_self.slab_cur[class],
+		    &dfa_self.slab_end[class], DFA_KIND_SLAB, class));
+	dfa_self.slab_free[class] = f->next;
 	return (f);
+}
+
+void *
+dfa_slab_alloc(size_t size)
+{
+	return (dfa_slab_take(dfalloc_class_of(size)));
 }
 
 void
 dfa_slab_free(void *ptr)
 {
-	unsigned int c = dfa_region.class[dfa_span_of(ptr)];
-	struct dfa_free *f = ptr;
-
-	f->next = dfa_self.slab_free[c];
-	dfa_self.slab_free[c] = f;
+	dfa_slab_put(ptr, dfa_region.class[dfa_span_of(ptr)]);
 }
 
 size_t

@@ -115,6 +115,64 @@ void	dfa_depot_put(unsigned int class, struct dfa_free *head,
 struct dfa_free *dfa_depot_take(unsigned int class, uint32_t want,
 	    uint32_t *count);
 
+/*
+ * The slab's and the free lists' own ends of malloc() and free(),
+ * inlined there: a pop or a push on the thread's list of the class,
+ * and a call only when the list is empty or, for a free list, past its
+ * bound (dfa_slab.c, dfa_flist.c).
+ */
+void	*dfa_slab_refill(unsigned int class);
+void	*dfa_flist_refill(unsigned int class);
+void	dfa_flist_spill(unsigned int class);
+
+extern uint32_t dfa_flist_max[DFALLOC_NCLASSES];
+
+static __inline void *
+dfa_slab_take(unsigned int class)
+{
+	struct dfa_free *f = dfa_self.slab_free[class];
+
+	if (__builtin_expect(f == NULL, 0))
+		return (dfa_slab_refill(class));
+	dfa_self.slab_free[class] = f->next;
+	return (f);
+}
+
+static __inline void
+dfa_slab_put(void *ptr, unsigned int class)
+{
+	struct dfa_free *f = ptr;
+
+	f->next = dfa_self.slab_free[class];
+	dfa_self.slab_free[class] = f;
+}
+
+static __inline void *
+dfa_flist_take(unsigned int class)
+{
+	struct dfa_thread *t = &dfa_self;
+	struct dfa_free *f = t->flist_free[class];
+
+	if (__builtin_expect(f == NULL, 0))
+		return (dfa_flist_refill(class));
+	t->flist_free[class] = f->next;
+	t->flist_count[class]--;
+	return (f);
+}
+
+static __inline void
+dfa_flist_put(void *ptr, unsigned int class)
+{
+	struct dfa_thread *t = &dfa_self;
+	struct dfa_free *f = ptr;
+
+	f->next = t->flist_free[class];
+	t->flist_free[class] = f;
+	if (__builtin_expect(++t->flist_count[class] > dfa_flist_max[class],
+	    0))
+		dfa_flist_spill(class);
+}
+
 /* Carving new objects of class `class` from a span of `kind`. */
 void	*dfa_carve(char **cur, char **end, enum dfa_kind kind,
 	    unsigned int class);
