@@ -137,6 +137,26 @@ dfa_fallback(size_t size, unsigned int a)
 }
 
 /*
+ * Profiling: the counts of an allocation by allocator `a` in class `c`,
+ * and of a free of a pointer of the region; out of line, so that what
+ * is not profiled pays only the test of dfa_profiling.
+ */
+static __attribute__((noinline, cold)) void
+dfa_count_alloc(const void *p, unsigned int c, unsigned int a)
+{
+	dfa_profile_alloc(p, c, a == DFALLOC_ALLOC_FREELIST ||
+	    a == DFALLOC_ALLOC_SLAB ? dfalloc_class_size[c] : dfa_usable(p));
+}
+
+static __attribute__((noinline, cold)) void
+dfa_count_free(const void *ptr, size_t span, unsigned int kind)
+{
+	dfa_profile_free(ptr, kind == DFA_KIND_FLIST ||
+	    kind == DFA_KIND_SLAB ? dfalloc_class_size[dfa_region.class[span]] :
+	    dfa_usable(ptr), dfa_region.owner[span] != dfa_self_id());
+}
+
+/*
  * Requests go through dfa_alloc() and dfa_release(), never malloc() and
  * free(): a compiler that sees malloc() then memset() may call calloc()
  * instead, which here would call itself.
@@ -162,7 +182,7 @@ dfa_alloc(size_t size)
 	if (__builtin_expect(p == NULL, 0))
 		p = dfa_fallback(size, a);
 	if (__builtin_expect(dfa_profiling, 0) && p != NULL)
-		dfa_profile_alloc(p, size, dfa_usable(p));
+		dfa_count_alloc(p, c, a);
 	return (p);
 }
 
@@ -182,15 +202,17 @@ dfa_owner(const void *ptr, const char *what)
 static void
 dfa_release(void *ptr)
 {
+	unsigned int kind;
 	size_t span;
 
 	if (ptr == NULL)
 		return;
-	if (__builtin_expect(dfa_profiling, 0))
-		dfa_profile_free(ptr, dfa_usable(ptr));
 	if (dfa_owns(ptr)) {
 		span = dfa_span_of(ptr);
-		switch (dfa_region.kind[span]) {
+		kind = dfa_region.kind[span];
+		if (__builtin_expect(dfa_profiling, 0))
+			dfa_count_free(ptr, span, kind);
+		switch (kind) {
 		case DFA_KIND_FLIST:
 			dfa_flist_put(ptr, dfa_region.class[span]);
 			break;
@@ -203,6 +225,8 @@ dfa_release(void *ptr)
 		}
 		return;
 	}
+	if (__builtin_expect(dfa_profiling, 0))
+		dfa_profile_free(ptr, dfa_sys_usable_size(ptr), 0);
 	if (dfa_sys.free == NULL)
 		dfa_init();
 	dfa_sys_free(ptr);
@@ -329,7 +353,7 @@ dfa_aligned(size_t align, size_t size)
 	if (p == NULL)
 		errno = ENOMEM;
 	else if (dfa_profiling)
-		dfa_profile_alloc(p, size, dfa_usable(p));
+		dfa_profile_alloc(p, dfalloc_class_of(size), dfa_usable(p));
 	return (p);
 }
 

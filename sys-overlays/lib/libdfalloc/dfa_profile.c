@@ -314,29 +314,3 @@ dfa_profile_behaviour(void)
 	return (b);
 }
 
-void
-dfa_profile_alloc(const void *ptr, size_t size, size_t usable)
-{
-	struct dfa_counters *c = &dfa_self.prof;
-
-	c->allocs++;
-	c->class_allocs[dfalloc_class_of(size)]++;
-	c->live_bytes += (int64_t)usable;
-	if (c->live_bytes > 0 && (uint64_t)c->live_bytes > c->peak_live_bytes)
-		c->peak_live_bytes = (uint64_t)c->live_bytes;
-	dfa_self.newest = ptr;
-}
-
-void
-dfa_profile_free(const void *ptr, size_t usable)
-{
-	struct dfa_counters *c = &dfa_self.prof;
-
-	c->frees++;
-	c->live_bytes -= (int64_t)usable;
-	if (ptr == dfa_self.newest)
-		c->lifo_frees++;
-	if (dfa_owns(ptr) &&
-	    dfa_region.owner[dfa_span_of(ptr)] != dfa_self_id())
-		c->cross_frees++;
-}

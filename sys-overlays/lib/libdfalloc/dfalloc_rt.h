@@ -109,6 +109,36 @@ dfa_self_id(void)
 	return (dfa_self.id);
 }
 
+/*
+ * Profiling: what an allocation of `usable` bytes in `class` adds to
+ * the thread's counters, and what a free takes off (`foreign`: the
+ * object came from another thread's span).  In line, so that counting
+ * costs malloc and free a few additions.
+ */
+static __inline void
+dfa_profile_alloc(const void *ptr, unsigned int class, size_t usable)
+{
+	struct dfa_counters *c = &dfa_self.prof;
+
+	c->allocs++;
+	c->class_allocs[class]++;
+	c->live_bytes += (int64_t)usable;
+	if (c->live_bytes > 0 && (uint64_t)c->live_bytes > c->peak_live_bytes)
+		c->peak_live_bytes = (uint64_t)c->live_bytes;
+	dfa_self.newest = ptr;
+}
+
+static __inline void
+dfa_profile_free(const void *ptr, size_t usable, int foreign)
+{
+	struct dfa_counters *c = &dfa_self.prof;
+
+	c->frees++;
+	c->live_bytes -= (int64_t)usable;
+	c->lifo_frees += ptr == dfa_self.newest;
+	c->cross_frees += foreign != 0;
+}
+
 /* The depot: free objects of each class that no thread holds. */
 void	dfa_depot_put(unsigned int class, struct dfa_free *head,
 	    struct dfa_free *tail, uint32_t count);
@@ -195,8 +225,6 @@ extern int dfa_profiling;
 
 void	dfa_profile_start(void);
 int	dfa_profile_behaviour(void);
-void	dfa_profile_alloc(const void *ptr, size_t size, size_t usable);
-void	dfa_profile_free(const void *ptr, size_t usable);
 void	dfa_profile_thread_exit(struct dfa_thread *t);
 
 /* Locks a fork must not copy held: taken before, released after. */
