@@ -11,10 +11,10 @@
 void *
 dfa_slab_refill(unsigned int class)
 {
-	struct dfa_free *f;
+	struct dfa_free *f, *last;
 	uint32_t n;
 
-	f = dfa_depot_take(class, DFA_SLAB_REFILL, &n);
+	f = dfa_depot_take(class, DFA_SLAB_REFILL, &n, &last);
 	if (f == NULL)
 		return (dfa_carve(&dfa_self.slab_cur[class],
 		    &dfa_self.slab_end[class], DFA_KIND_SLAB, class));

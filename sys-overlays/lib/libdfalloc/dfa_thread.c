@@ -8,10 +8,25 @@
 _Thread_local struct dfa_thread dfa_self
     __attribute__((tls_model("initial-exec")));
 
+/*
+ * A depot keeps the lists it is given whole, as batches, while it has
+ * room to note them, so that a thread that needs objects takes a batch
+ * without walking it; what comes past that room joins one loose list.
+ */
+#define	DFA_DEPOT_BATCHES	64
+
+struct dfa_batch {
+	struct dfa_free	*head;
+	struct dfa_free	*last;
+	uint32_t	count;
+};
+
 struct dfa_depot {
 	pthread_mutex_t	lock;
-	struct dfa_free	*head;
-	uint32_t	count;
+	uint32_t	count;		/* objects, batched and loose */
+	uint32_t	nbatches;
+	struct dfa_batch batch[DFA_DEPOT_BATCHES];
+	struct dfa_free	*loose;
 };
 
 static struct dfa_depot dfa_depot[DFALLOC_NCLASSES];
@@ -48,43 +63,52 @@ dfa_depot_put(unsigned int class, struct dfa_free *head,
 	struct dfa_depot *d = &dfa_depot[class];
 
 	pthread_mutex_lock(&d->lock);
-	tail->next = d->head;
-	__atomic_store_n(&d->head, head, __ATOMIC_RELAXED);
-	d->count += count;
+	if (d->nbatches < DFA_DEPOT_BATCHES) {
+		tail->next = NULL;
+		d->batch[d->nbatches++] = (struct dfa_batch){ head, tail, count };
+	} else {
+		tail->next = d->loose;
+		d->loose = head;
+	}
+	__atomic_store_n(&d->count, d->count + count, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&d->lock);
 }
 
-/* Up to `want` objects of `class`, as a list; *count says how many. */
+/*
+ * Objects of `class`, as a list: the newest batch whole, else up to
+ * `want` of the loose list; *count says how many and *last is the
+ * list's last.
+ */
 struct dfa_free *
-dfa_depot_take(unsigned int class, uint32_t want, uint32_t *count)
+dfa_depot_take(unsigned int class, uint32_t want, uint32_t *count,
+    struct dfa_free **last)
 {
 	struct dfa_depot *d = &dfa_depot[class];
 	struct dfa_free *head, *tail;
 	uint32_t n;
 
-	if (__atomic_load_n(&d->head, __ATOMIC_RELAXED) == NULL) {
-		*count = 0;
+	*count = 0;
+	if (__atomic_load_n(&d->count, __ATOMIC_RELAXED) == 0)
 		return (NULL);
-	}
 	pthread_mutex_lock(&d->lock);
-	head = tail = d->head;
-	if (head == NULL) {
+	if (d->nbatches > 0) {
+		d->nbatches--;
+		head = d->batch[d->nbatches].head;
+		tail = d->batch[d->nbatches].last;
+		n = d->batch[d->nbatches].count;
+	} else if ((head = tail = d->loose) != NULL) {
+		for (n = 1; tail->next != NULL && n < want; n++)
+			tail = tail->next;
+		d->loose = tail->next;
+		tail->next = NULL;
+	} else {
 		pthread_mutex_unlock(&d->lock);
-		*count = 0;
 		return (NULL);
 	}
-	for (n = 0; tail != NULL && n + 1 < want; n++)
-		tail = tail->next;
-	if (tail != NULL) {
-		__atomic_store_n(&d->head, tail->next, __ATOMIC_RELAXED);
-		tail->next = NULL;
-		n++;
-	} else {
-		__atomic_store_n(&d->head, NULL, __ATOMIC_RELAXED);
-	}
-	d->count -= n;
+	__atomic_store_n(&d->count, d->count - n, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&d->lock);
 	*count = n;
+	*last = tail;
 	return (head);
 }
 
@@ -113,7 +137,8 @@ dfa_thread_exit(void *arg)
 	for (c = 0; c < DFALLOC_NCLASSES; c++) {
 		dfa_flush(c, &t->slab_free[c]);
 		dfa_flush(c, &t->flist_free[c]);
-		t->flist_count[c] = 0;
+		dfa_flush(c, &t->flist_full[c]);
+		t->flist_count[c] = t->flist_full_count[c] = 0;
 	}
 	if (dfa_profiling)
 		dfa_profile_thread_exit(t);

@@ -84,8 +84,12 @@ struct dfa_thread {
 	struct dfa_free	*slab_free[DFALLOC_NCLASSES];
 	char		*slab_cur[DFALLOC_NCLASSES];
 	char		*slab_end[DFALLOC_NCLASSES];
-	struct dfa_free	*flist_free[DFALLOC_NCLASSES];
+	struct dfa_free	*flist_free[DFALLOC_NCLASSES];	/* in use */
+	struct dfa_free	*flist_last[DFALLOC_NCLASSES];	/* its last */
 	uint32_t	flist_count[DFALLOC_NCLASSES];
+	struct dfa_free	*flist_full[DFALLOC_NCLASSES];	/* put aside */
+	struct dfa_free	*flist_full_last[DFALLOC_NCLASSES];
+	uint32_t	flist_full_count[DFALLOC_NCLASSES];
 	char		*flist_cur[DFALLOC_NCLASSES];
 	char		*flist_end[DFALLOC_NCLASSES];
 	int		registered;
@@ -143,7 +147,7 @@ dfa_profile_free(const void *ptr, size_t usable, int foreign)
 void	dfa_depot_put(unsigned int class, struct dfa_free *head,
 	    struct dfa_free *tail, uint32_t count);
 struct dfa_free *dfa_depot_take(unsigned int class, uint32_t want,
-	    uint32_t *count);
+	    uint32_t *count, struct dfa_free **last);
 
 /*
  * The slab's and the free lists' own ends of malloc() and free(),
@@ -196,7 +200,8 @@ dfa_flist_put(void *ptr, unsigned int class)
 	struct dfa_thread *t = &dfa_self;
 	struct dfa_free *f = ptr;
 
-	f->next = t->flist_free[class];
+	if ((f->next = t->flist_free[class]) == NULL)
+		t->flist_last[class] = f;
 	t->flist_free[class] = f;
 	if (__builtin_expect(++t->flist_count[class] > dfa_flist_max[class],
 	    0))
