@@ -9,6 +9,9 @@
 
 #include <sys/mman.h>
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "dfalloc_rt.h"
 
 struct dfa_run {
@@ -49,8 +52,12 @@ dfa_large_alloc(size_t size)
 	return (dfa_span_get(nspans, DFA_KIND_LARGE, 0));
 }
 
-void
-dfa_large_free(void *ptr)
+/*
+ * A run goes on the list of free runs: `clean` when its pages are fresh
+ * already, else after going back to the system if it is long enough.
+ */
+static void
+dfa_large_put(void *ptr, int clean)
 {
 	size_t span = dfa_span_of(ptr);
 	size_t nspans = dfa_region.run[span];
@@ -58,15 +65,52 @@ dfa_large_free(void *ptr)
 
 	dfa_region.kind[span] = DFA_KIND_NONE;
 	dfa_region.class[span] = 1;
-	if (nspans >= DFA_LARGE_RETURN && mmap(ptr, nspans << DFA_SPAN_SHIFT,
-	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
-	    MAP_NORESERVE | MAP_FIXED, -1, 0) != MAP_FAILED)
+	if (clean || (nspans >= DFA_LARGE_RETURN && mmap(ptr,
+	    nspans << DFA_SPAN_SHIFT, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) != MAP_FAILED))
 		dfa_region.class[span] = 0;
 	r->nspans = nspans;
 	pthread_mutex_lock(&dfa_large_mtx);
 	r->next = dfa_runs;
 	dfa_runs = r;
 	pthread_mutex_unlock(&dfa_large_mtx);
+}
+
+void
+dfa_large_free(void *ptr)
+{
+	dfa_large_put(ptr, 0);
+}
+
+/*
+ * A large object grown to `size`: a new run, into which the old run's
+ * pages are moved rather than copied (mremap), so that a buffer grown
+ * by reallocation, as a string builder's is, never needs its old and
+ * new sizes at once; the old run's range gets fresh pages and is free.
+ * NULL when there is no run to be had; the caller copies instead.
+ */
+void *
+dfa_large_grow(void *ptr, size_t size)
+{
+	size_t len = dfa_large_usable_size(ptr);
+	void *p;
+
+	if ((p = dfa_large_alloc(size)) == NULL)
+		return (NULL);
+#ifdef __linux__
+	if (mremap(ptr, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, p) !=
+	    MAP_FAILED) {
+		if (mmap(ptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+		    MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) ==
+		    MAP_FAILED)
+			abort();	/* a hole in the region: nothing is safe */
+		dfa_large_put(ptr, 1);
+		return (p);
+	}
+#endif
+	memcpy(p, ptr, len);
+	dfa_large_put(ptr, 0);
+	return (p);
 }
 
 size_t

@@ -285,6 +285,7 @@ realloc(void *ptr, size_t size)
 {
 	size_t old;
 	void *p;
+	int foreign;
 
 	if (ptr == NULL)
 		return (dfa_alloc(size));
@@ -304,6 +305,22 @@ realloc(void *ptr, size_t size)
 		/* Stay put while the object keeps at least half its room. */
 		if (size <= old && size >= old / 2)
 			return (ptr);
+		/* A large object that grows has its pages moved. */
+		if (size > old && dfa_region.kind[dfa_span_of(ptr)] ==
+		    DFA_KIND_LARGE && dfa_row != NULL &&
+		    dfa_row[dfalloc_class_of(size)] == DFALLOC_ALLOC_LARGE) {
+			foreign = dfa_profiling &&
+			    dfa_region.owner[dfa_span_of(ptr)] != dfa_self_id();
+			if ((p = dfa_large_grow(ptr, size)) != NULL) {
+				if (dfa_profiling) {
+					dfa_profile_free(ptr, old, foreign);
+					dfa_count_alloc(p,
+					    dfalloc_class_of(size),
+					    DFALLOC_ALLOC_LARGE);
+				}
+				return (p);
+			}
+		}
 	}
 	p = dfa_alloc(size);
 	if (p == NULL)

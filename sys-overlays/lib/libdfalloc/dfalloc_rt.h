@@ -208,6 +208,9 @@ dfa_flist_put(void *ptr, unsigned int class)
 		dfa_flist_spill(class);
 }
 
+/* A large object moved to a run of `size` bytes (dfa_large.c). */
+void	*dfa_large_grow(void *ptr, size_t size);
+
 /* Carving new objects of class `class` from a span of `kind`. */
 void	*dfa_carve(char **cur, char **end, enum dfa_kind kind,
 	    unsigned int class);
