@@ -137,32 +137,14 @@ dfa_fallback(size_t size, unsigned int a)
 }
 
 /*
- * Profiling: the counts of an allocation by allocator `a` in class `c`,
- * and of a free of a pointer of the region; out of line, so that what
- * is not profiled pays only the test of dfa_profiling.
- */
-static __attribute__((noinline, cold)) void
-dfa_count_alloc(const void *p, unsigned int c, unsigned int a)
-{
-	dfa_profile_alloc(p, c, a == DFALLOC_ALLOC_FREELIST ||
-	    a == DFALLOC_ALLOC_SLAB ? dfalloc_class_size[c] : dfa_usable(p));
-}
-
-static __attribute__((noinline, cold)) void
-dfa_count_free(const void *ptr, size_t span, unsigned int kind)
-{
-	dfa_profile_free(ptr, kind == DFA_KIND_FLIST ||
-	    kind == DFA_KIND_SLAB ? dfalloc_class_size[dfa_region.class[span]] :
-	    dfa_usable(ptr), dfa_region.owner[span] != dfa_self_id());
-}
-
-/*
  * Requests go through dfa_alloc() and dfa_release(), never malloc() and
  * free(): a compiler that sees malloc() then memset() may call calloc()
- * instead, which here would call itself.
+ * instead, which here would call itself.  Each is written once, in
+ * line, and made twice: counted for the profiling mode, and plain, so
+ * that what is not profiled pays only the test of dfa_profiling.
  */
-static void *
-dfa_alloc(size_t size)
+static __inline __attribute__((always_inline)) void *
+dfa_alloc_in(size_t size, int counted)
 {
 	const uint8_t *row = __atomic_load_n(&dfa_row, __ATOMIC_ACQUIRE);
 	unsigned int a, c;
@@ -181,9 +163,25 @@ dfa_alloc(size_t size)
 		p = dfalloc_desc[a].alloc(size);
 	if (__builtin_expect(p == NULL, 0))
 		p = dfa_fallback(size, a);
-	if (__builtin_expect(dfa_profiling, 0) && p != NULL)
-		dfa_count_alloc(p, c, a);
+	if (counted && p != NULL)
+		dfa_profile_alloc(p, c, a == DFALLOC_ALLOC_FREELIST ||
+		    a == DFALLOC_ALLOC_SLAB ? dfalloc_class_size[c] :
+		    dfa_usable(p));
 	return (p);
+}
+
+static __attribute__((noinline)) void *
+dfa_alloc_counted(size_t size)
+{
+	return (dfa_alloc_in(size, 1));
+}
+
+static void *
+dfa_alloc(size_t size)
+{
+	if (__builtin_expect(dfa_profiling, 0))
+		return (dfa_alloc_counted(size));
+	return (dfa_alloc_in(size, 0));
 }
 
 /* The allocator of a pointer of the region; a bad pointer stops here. */
@@ -199,8 +197,8 @@ dfa_owner(const void *ptr, const char *what)
 	return (dfa_kind_alloc[kind]);
 }
 
-static void
-dfa_release(void *ptr)
+static __inline __attribute__((always_inline)) void
+dfa_release_in(void *ptr, int counted)
 {
 	unsigned int kind;
 	size_t span;
@@ -210,8 +208,12 @@ dfa_release(void *ptr)
 	if (dfa_owns(ptr)) {
 		span = dfa_span_of(ptr);
 		kind = dfa_region.kind[span];
-		if (__builtin_expect(dfa_profiling, 0))
-			dfa_count_free(ptr, span, kind);
+		if (counted)
+			dfa_profile_free(ptr, kind == DFA_KIND_FLIST ||
+			    kind == DFA_KIND_SLAB ?
+			    dfalloc_class_size[dfa_region.class[span]] :
+			    dfa_usable(ptr),
+			    dfa_region.owner[span] != dfa_self_id());
 		switch (kind) {
 		case DFA_KIND_FLIST:
 			dfa_flist_put(ptr, dfa_region.class[span]);
@@ -225,11 +227,26 @@ dfa_release(void *ptr)
 		}
 		return;
 	}
-	if (__builtin_expect(dfa_profiling, 0))
+	if (counted)
 		dfa_profile_free(ptr, dfa_sys_usable_size(ptr), 0);
 	if (dfa_sys.free == NULL)
 		dfa_init();
 	dfa_sys_free(ptr);
+}
+
+static __attribute__((noinline)) void
+dfa_release_counted(void *ptr)
+{
+	dfa_release_in(ptr, 1);
+}
+
+static void
+dfa_release(void *ptr)
+{
+	if (__builtin_expect(dfa_profiling, 0))
+		dfa_release_counted(ptr);
+	else
+		dfa_release_in(ptr, 0);
 }
 
 void *
@@ -314,9 +331,9 @@ realloc(void *ptr, size_t size)
 			if ((p = dfa_large_grow(ptr, size)) != NULL) {
 				if (dfa_profiling) {
 					dfa_profile_free(ptr, old, foreign);
-					dfa_count_alloc(p,
+					dfa_profile_alloc(p,
 					    dfalloc_class_of(size),
-					    DFALLOC_ALLOC_LARGE);
+					    dfa_usable(p));
 				}
 				return (p);
 			}
