@@ -83,11 +83,13 @@ dfa_large_free(void *ptr)
 }
 
 /*
- * A large object grown to `size`: a new run, into which the old run's
- * pages are moved rather than copied (mremap), so that a buffer grown
- * by reallocation, as a string builder's is, never needs its old and
- * new sizes at once; the old run's range gets fresh pages and is free.
- * NULL when there is no run to be had; the caller copies instead.
+ * A large object grown to `size`: a new run, a quarter larger than
+ * asked, so that a buffer grown step by step moves a few times only.
+ * The old run's pages are moved into it rather than copied (mremap), so
+ * that such a buffer, as a string builder's is, never needs its old and
+ * new sizes at once, and the old run's range gets fresh pages: it goes
+ * back free and clean, however short.  NULL when there is no run to be
+ * had; the caller copies instead.
  */
 void *
 dfa_large_grow(void *ptr, size_t size)
@@ -95,7 +97,8 @@ dfa_large_grow(void *ptr, size_t size)
 	size_t len = dfa_large_usable_size(ptr);
 	void *p;
 
-	if ((p = dfa_large_alloc(size)) == NULL)
+	if (size > SIZE_MAX - size / 4 ||
+	    (p = dfa_large_alloc(size + size / 4)) == NULL)
 		return (NULL);
 #ifdef __linux__
 	if (mremap(ptr, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, p) !=
