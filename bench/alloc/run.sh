@@ -5,8 +5,9 @@
 # installs them from apt), and libdfalloc: profiling (its overhead),
 # then dispatching from the profile that run wrote (each workload is
 # its own program, so its own profile), and in each behaviour of
-# dfalloc.def seeded with DFALLOC_BEHAVIOUR.  Figures only: nothing
-# fails on a time.
+# dfalloc.def seeded with DFALLOC_BEHAVIOUR; then the floors of churn
+# and bulk (floors.c) beside mimalloc.  Figures only: nothing fails on a
+# time.
 #
 #   bash bench/alloc/run.sh	(ALLOC_BENCH_LIVE: objects of 'random',
 #				default 1000000)
@@ -90,6 +91,27 @@ for b in churn bulk random xthread; do
 		    "$work/behaviours" $b "$LIVE" > "$work/out"
 		printf '%15s' "$(cut -d' ' -f2 "$work/out")"
 	done
+	echo
+done
+
+# The floors (floors.c): what no preloaded malloc can beat on churn and
+# bulk, beside mimalloc's figure again from this run.
+for f in LIFO BUMP; do
+	cc -O2 -Wall -Wextra -Werror -std=c11 -fPIC -shared -DFLOOR_$f \
+	    -o "$work/floor_$f.so" "$TOP/bench/alloc/floors.c"
+done
+mi=$(found libmimalloc.so.2)
+echo
+echo "floors, ns per pair: churn with one LIFO list and no size classes,"
+echo "bulk with a bump pointer that goes back when nothing is live"
+for pair in churn:LIFO bulk:BUMP; do
+	b=${pair%%:*}
+	printf '%-9s floor %s' "$b" "$(LD_PRELOAD=$work/floor_${pair#*:}.so \
+	    "$work/behaviours" $b | cut -d' ' -f2)"
+	if [ -n "$mi" ]; then
+		printf '   mimalloc %s' "$(LD_PRELOAD=$mi "$work/behaviours" $b |
+		    cut -d' ' -f2)"
+	fi
 	echo
 done
 
