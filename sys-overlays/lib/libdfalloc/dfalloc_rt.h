@@ -10,6 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * Everything declared here, the generated tables' names included, is
+ * the library's own: hidden, so that malloc() and free() reach it
+ * directly rather than through the global offset table.  What a
+ * program calls is declared by the C library's headers, before.
+ */
+#pragma GCC visibility push(hidden)
+
 #include "dfalloc.h"
 
 /*
@@ -240,5 +248,7 @@ void	dfa_depot_lock(void);
 void	dfa_depot_unlock(void);
 void	dfa_large_lock(void);
 void	dfa_large_unlock(void);
+
+#pragma GCC visibility pop
 
 #endif /* !_DFALLOC_RT_H_ */
