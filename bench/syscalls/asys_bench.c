@@ -166,7 +166,9 @@ bench_uring(struct io_uring *ring, int fd, long ops, int batch)
 	return ((now() - t) / done);
 }
 
-enum kind { DIRECT, NOWAIT, GETPPID, ASYS_PREAD, ASYS_GETPPID, ASYS_NOSYS, URING };
+enum kind {
+	DIRECT, NOWAIT, GETPPID, ASYS_PREAD, ASYS_GETPPID, ASYS_NOSYS, URING
+};
 
 /*
  * The rings: shared by any threads; with one issuer (ASYS_RING_SINGLE);

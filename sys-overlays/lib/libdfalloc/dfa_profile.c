@@ -313,4 +313,3 @@ dfa_profile_behaviour(void)
 	}
 	return (b);
 }
-
