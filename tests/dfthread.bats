@@ -10,6 +10,7 @@
 # it also compiles for DragonFly against the tree's headers (DFLY_SRC).
 
 load lib/common
+load lib/dfly
 
 LIB=$DFGEN_TOP/sys-overlays/lib/libdfthread
 LIBASYS=$DFGEN_TOP/sys-overlays/lib/libasyncsys
@@ -254,9 +255,7 @@ scenarios() {
 
 @test "dfthread: the Makefile names every source, and each exists or is built" {
 	local mk=$LIB/Makefile f
-	# SRCS lines, their continuations joined.
-	for f in $(sed -e ':a' -e '/\\$/{N;s/\\\n//;ba' -e '}' "$mk" |
-	    sed -n 's/^SRCS+*=//p'); do
+	for f in $(dfly_mk_srcs "$mk"); do
 		case $f in
 		dft_switch.S)
 			grep -q '^dft_switch.S: dft_switch.m4' "$mk" ;;
@@ -274,42 +273,18 @@ scenarios() {
 	done
 }
 
-# dfly_headers INC: DragonFly's userland include directory from
-# $DFLY_SRC as its include/Makefile installs it: sys/ and vm/ linked,
-# machine/ the cpu's headers overlaid by the platform's, and the
-# headers of sys/ that LHDRS copies to the top.
-dfly_headers() {
-	local inc=$1 h
-	mkdir -p "$inc/machine"
-	for h in "$DFLY_SRC"/sys/cpu/x86_64/include/*.h \
-	    "$DFLY_SRC"/sys/platform/pc64/include/*.h; do
-		ln -sf "$h" "$inc/machine/"
-	done
-	ln -s "$DFLY_SRC/sys/cpu/x86_64/include" "$inc/cpu"
-	ln -s "$DFLY_SRC/sys/sys" "$inc/sys"
-	ln -s "$DFLY_SRC/sys/vm" "$inc/vm"
-	for h in $(sed -n 's/^LHDRS=//p' "$DFLY_SRC/include/Makefile"); do
-		ln -s "$DFLY_SRC/sys/sys/$h" "$inc/$h"
-	done
-}
-
 @test "dfthread: the library compiles for DragonFly against the tree's userland headers" {
-	[ -d "${DFLY_SRC:-}/include" ] ||
-	    skip "DFLY_SRC has no include/: no DragonFly userland headers"
-	local inc=$BATS_TEST_TMPDIR/usr/include f
-	dfly_headers "$inc"
+	dfly_require_include
+	local f
+	DFLY_INC=$BATS_TEST_TMPDIR/usr/include
+	dfly_usr_include "$DFLY_INC"
 	dfgen sched -o "$OUT" "$SCHED/policies.def"
 	dfgen syscalls -o "$OUT" "$DFLY_SRC/sys/kern/syscalls.master"
 	m4 -P "$LIB/dft_switch.m4" > "$OUT/dft_switch.S"
-	# The compiler's own headers (stdatomic.h) come last, as on DragonFly.
 	for f in "$LIB"/dft_*.c "$OUT/dft_switch.S"; do
-		cc -c $CWARN -nostdinc -U__linux__ -U__linux -Ulinux \
-		    -U__gnu_linux__ -Uunix -U__unix -D__DragonFly__=1 \
+		dfly_cc "$f" "$OUT/$(basename "$f").o" \
 		    -I"$DFGEN_TOP/sys-overlays/sys" -I"$LIB" -I"$LIBASYS" \
-		    -I"$OUT" -isystem "$inc" -isystem "$DFLY_SRC/include" \
-		    -isystem "$(cc -print-file-name=include)" \
-		    -o "$OUT/$(basename "$f").o" "$f" 2>"$OUT/err" ||
-		    { cat "$OUT/err"; fail "cc $f"; }
+		    -I"$OUT" 2>"$OUT/err" || { cat "$OUT/err"; fail "cc $f"; }
 	done
 	# Its calls go to the kernel's ring: pread is extpread there.
 	run nm -u "$OUT/dft_io.c.o"

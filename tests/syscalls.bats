@@ -10,6 +10,7 @@
 
 load lib/common
 load lib/kcheck
+load lib/dfly
 
 SCFIX=$FIXTURES/syscalls
 LIBASYS=$DFGEN_TOP/sys-overlays/lib/libasyncsys
@@ -294,40 +295,17 @@ build_shring() {
 	assert_output "12000 requests through the shared ring, each completed once, 0 overflows"
 }
 
-# dfly_usr_include DIR: DragonFly's /usr/include laid out in DIR from
-# $DFLY_SRC as the tree's include/Makefile installs it (with include/
-# itself on the path after DIR): sys/sys as sys/ with the headers it
-# links from there (LHDRS), sys/vm as vm/, cpu/ the cpu's headers and
-# machine/ the cpu's overlaid by the platform's.
-dfly_usr_include() {
-	local inc=$1 h
-	mkdir -p "$inc/machine"
-	for h in "$DFLY_SRC"/sys/cpu/x86_64/include/*.h \
-	    "$DFLY_SRC"/sys/platform/pc64/include/*.h; do
-		ln -sf "$h" "$inc/machine/"
-	done
-	ln -s "$DFLY_SRC/sys/cpu/x86_64/include" "$inc/cpu"
-	ln -s "$DFLY_SRC/sys/sys" "$inc/sys"
-	ln -s "$DFLY_SRC/sys/vm" "$inc/vm"
-	for h in $(sed -n 's/^LHDRS=//p' "$DFLY_SRC/include/Makefile"); do
-		ln -s "$DFLY_SRC/sys/sys/$h" "$inc/$h"
-	done
-}
-
 @test "syscalls: libasyncsys's DragonFly side compiles against the tree's userland headers" {
-	[ -d "${DFLY_SRC:-}/include" ] ||
-	    skip "DFLY_SRC has no include/: no DragonFly userland headers"
-	local inc=$BATS_TEST_TMPDIR/usr/include f
-	dfly_usr_include "$inc"
+	dfly_require_include
+	local f
+	DFLY_INC=$BATS_TEST_TMPDIR/usr/include
+	dfly_usr_include "$DFLY_INC"
 	dfgen syscalls -o "$OUT" "$DFLY_SRC/sys/kern/syscalls.master"
 	for f in "$LIBASYS/asys_dfly.c" "$LIBASYS/asys_shring.c" \
 	    "$SCFIX/asys_dfly_user.c"; do
-		cc -c $CWARN -nostdinc -U__linux__ -U__linux -Ulinux \
-		    -U__gnu_linux__ -Uunix -U__unix -D__DragonFly__=1 \
+		dfly_cc "$f" "$OUT/$(basename "$f" .c).o" \
 		    -I"$DFGEN_TOP/sys-overlays/sys" -I"$LIBASYS" -I"$OUT" \
-		    -isystem "$inc" -isystem "$DFLY_SRC/include" \
-		    -o "$OUT/$(basename "$f" .c).o" "$f" 2>"$OUT/err" ||
-		    { cat "$OUT/err"; fail "cc $f"; }
+		    2>"$OUT/err" || { cat "$OUT/err"; fail "cc $f"; }
 	done
 	# What it calls, declared by the tree's headers.
 	run nm -u "$OUT/asys_dfly.o"
