@@ -6,6 +6,7 @@
 
 load lib/common
 load lib/kcheck
+load lib/dfly
 bats_require_minimum_version 1.5.0
 
 DFALLOC_DEF=$DFGEN_TOP/sys-overlays/sys/dfgen/alloc/dfalloc.def
@@ -231,6 +232,46 @@ model() {
 	LD_PRELOAD=$BATS_TEST_TMPDIR/lib32.so run "$BATS_TEST_TMPDIR/api32"
 	assert_success
 	assert_output --partial "api: all checks passed"
+}
+
+@test "alloc runtime: the library's Makefile names every source, and each exists or is built" {
+	local mk=$LIBDIR/Makefile f
+	for f in $(dfly_mk_srcs "$mk"); do
+		case $f in
+		dfalloc_tables.c)
+			grep -q '^DFGEN_DEFS.alloc=.*/dfalloc.def$' "$mk" ;;
+		dfalloc_profile.c)
+			grep -q '^DFGEN_DEFS.structs=.*/dfalloc_profile.def$' \
+			    "$mk" ;;
+		dfstruct.c)
+			[ -f "$DFGEN_TOP/sys-overlays/sys/dfgen/structs/$f" ] ;;
+		*)
+			[ -f "$LIBDIR/$f" ] ;;
+		esac || fail "$f: neither in the tree nor built"
+	done
+	# Every C file of the library is in SRCS.
+	for f in "$LIBDIR"/dfa_*.c; do
+		grep -q "$(basename "$f")" "$mk" || fail "$f not in SRCS"
+	done
+}
+
+@test "alloc runtime: the library compiles for DragonFly against the tree's userland headers" {
+	dfly_require_include
+	local f
+	DFLY_INC=$BATS_TEST_TMPDIR/usr/include
+	dfly_usr_include "$DFLY_INC"
+	for f in "$LIBDIR"/dfa_*.c "$GEN/dfalloc_tables.c" \
+	    "$GEN/dfalloc_profile.c" \
+	    "$DFGEN_TOP/sys-overlays/sys/dfgen/structs/dfstruct.c"; do
+		dfly_cc "$f" "$BATS_TEST_TMPDIR/$(basename "$f" .c).o" \
+		    -I"$DFGEN_TOP/sys-overlays/sys" -I"$LIBDIR" -I"$GEN" \
+		    2>"$BATS_TEST_TMPDIR/err" ||
+		    { cat "$BATS_TEST_TMPDIR/err"; fail "cc $f"; }
+	done
+	# The program's path comes from the kernel there, not from /proc.
+	run nm -u "$BATS_TEST_TMPDIR/dfa_profile.o"
+	assert_line --regexp "^ +U sysctl\$"
+	refute_line --regexp "^ +U readlink\$"
 }
 
 @test "alloc runtime: an unknown behaviour is named once and ignored" {

@@ -12,6 +12,11 @@
  */
 #define	_GNU_SOURCE
 
+#if defined(__DragonFly__) || defined(__FreeBSD__)
+#include <sys/types.h>
+#include <sys/sysctl.h>
+#endif
+
 #include <fcntl.h>
 #include <link.h>
 #include <stdio.h>
@@ -54,11 +59,18 @@ dfa_now_ns(void)
 	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
 }
 
+/* A program header, as each system's <link.h> names it. */
+#ifdef ElfW
+typedef ElfW(Phdr)	dfa_phdr_t;
+#else
+typedef Elf_Phdr	dfa_phdr_t;
+#endif
+
 /* The main program's GNU build id, hashed into the key. */
 static int
 dfa_build_id(struct dl_phdr_info *info, size_t size, void *arg)
 {
-	const ElfW(Phdr) *ph;
+	const dfa_phdr_t *ph;
 	int i;
 
 	(void)size;
@@ -72,17 +84,34 @@ dfa_build_id(struct dl_phdr_info *info, size_t size, void *arg)
 	return (1);		/* the first object is the program */
 }
 
+/*
+ * The program's path as the kernel has it, links resolved, in `buf`:
+ * its length, or 0 when the kernel will not say.
+ */
+static size_t
+dfa_exe_path(char *buf, size_t len)
+{
+#ifdef KERN_PROC_PATHNAME
+	int mib[4] = { CTL_KERN, KERN_PROC, KERN_PROC_PATHNAME, -1 };
+	size_t n = len;
+
+	if (sysctl(mib, 4, buf, &n, NULL, 0) != 0 || n == 0)
+		return (0);
+	return (n - 1);		/* it counts the NUL */
+#else
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+
+	return (n < 0 ? 0 : (size_t)n);
+#endif
+}
+
 /* The key of this program: its path, then its build id. */
 static void
 dfa_key_init(void)
 {
 	char exe[4096];
-	ssize_t n;
 
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n < 0)
-		n = 0;
-	dfa_key = dfa_fnv(DFA_FNV_BASIS, exe, (size_t)n);
+	dfa_key = dfa_fnv(DFA_FNV_BASIS, exe, dfa_exe_path(exe, sizeof(exe)));
 	dl_iterate_phdr(dfa_build_id, &dfa_key);
 }
 
