@@ -6,8 +6,9 @@ template that opts in (`{% filter cwrap %}`) is folded after rendering:
 
 - a statement or declaration is broken after a comma or a binary
   operator, at the lowest nesting depth that fits (the rightmost such
-  place), and continued four spaces in from its first line (a tab and
-  four spaces for a prototype);
+  place), or, when none does, after the parenthesis of a call whose
+  arguments can then be folded, and continued four spaces in from its
+  first line (a tab and four spaces for a prototype);
 - a line of a block comment is refilled word by word under the same
   " * " prefix, with the lines of its paragraph that follow it; a
   one-line comment becomes a block;
@@ -33,7 +34,8 @@ _TRAILING = re.compile(r"^(\t*\S.*?)([ \t]+)(/\*(?:(?!\*/).)*\*/)$")
 # and a for's semicolons first, then logical, conditional and arithmetic
 # operators).  Only a comma may break a line outside parentheses.
 _BREAKS = ((", ", 0), ("; ", 0), ("&& ", 1), ("|| ", 1), ("? ", 2),
-           (": ", 2), ("+ ", 3), ("- ", 3), ("| ", 3))
+           (": ", 2), ("+ ", 3), ("- ", 3), ("| ", 3), (">> ", 3),
+           ("<< ", 3))
 
 
 def width(line):
@@ -140,11 +142,12 @@ def _inside_comment(code):
     return code.count("/*") > code.count("*/")
 
 
-def _scan(body, depth, semis=False):
+def _scan(body, depth, semis=False, calls=False):
     """The places `body`, which starts inside `depth` parentheses, may
     break after, each (depth, rank, end), and the depth at its end; with
     `semis`, a semicolon may break it at any depth, before any other
-    place (assembly)."""
+    place (assembly); with `calls`, only the opening parenthesis of a
+    call may (the last resort of _pick)."""
     out, i = [], 0
     while i < len(body):
         c = body[i]
@@ -160,8 +163,14 @@ def _scan(body, depth, semis=False):
             continue
         if c in "([{":
             depth += 1
+            if calls and c == "(" and i > 0 and \
+                    (body[i - 1].isalnum() or body[i - 1] == "_") and \
+                    not body.startswith("()", i):
+                out.append((depth, 0, i + 1))
         elif c in ")]}":
             depth -= 1
+        elif calls:
+            pass
         elif c in ",;" or i > 0 and body[i - 1] == " ":
             for tok, rank in _BREAKS:
                 if semis and tok == "; " and body.startswith(tok, i):
@@ -176,11 +185,19 @@ def _scan(body, depth, semis=False):
 def _pick(lead, body, depth, limit, semis=False, tail=""):
     """Where to break `body` (indented by `lead`, inside `depth`
     parentheses) so that its head, followed by `tail`, fits: at the
-    lowest depth, the best rank, the rightmost place; (end of the head,
-    depth there), or None when no head fits."""
+    lowest depth, the best rank, the rightmost place; failing that,
+    after the opening parenthesis of a call, as style(9) allows when
+    the first argument alone is too long; (end of the head, depth
+    there), or None when no head fits."""
     fits = [(d, r, e) for d, r, e in _scan(body, depth, semis)[0]
             if width(lead + body[:e].rstrip() + tail) <= limit and
             body[e:].strip()]
+    if not fits:
+        # A call's parenthesis, if what follows it can then be folded.
+        fits = [(d, r, e) for d, r, e in
+                _scan(body, depth, semis, calls=True)[0]
+                if width(lead + body[:e].rstrip() + tail) <= limit and
+                _scan(body[e:], d, semis)[0]]
     if not fits:
         return None
     low = min(d for d, _, _ in fits)

@@ -156,8 +156,8 @@ dfalloc_class_of(size_t size)
 
 	if (size <= DFALLOC_LOOKUP_MAX)
 		return (dfalloc_class_index[(size +
-		    (1 << DFALLOC_GRANULE_SHIFT) -
-		    1) >> DFALLOC_GRANULE_SHIFT]);
+		    (1 << DFALLOC_GRANULE_SHIFT) - 1) >>
+		    DFALLOC_GRANULE_SHIFT]);
 	for (c = 20; c < DFALLOC_NCLASSES; c++) {
 		if (size <= dfalloc_class_size[c])
 			return (c);

@@ -99,8 +99,8 @@ kmalloc_types_class_of(size_t size)
 
 	if (size <= KMALLOC_TYPES_LOOKUP_MAX)
 		return (kmalloc_types_class_index[(size +
-		    (1 << KMALLOC_TYPES_GRANULE_SHIFT) -
-		    1) >> KMALLOC_TYPES_GRANULE_SHIFT]);
+		    (1 << KMALLOC_TYPES_GRANULE_SHIFT) - 1) >>
+		    KMALLOC_TYPES_GRANULE_SHIFT]);
 	for (c = 7; c < KMALLOC_TYPES_NCLASSES; c++) {
 		if (size <= kmalloc_types_class_size[c])
 			return (c);

@@ -7,7 +7,8 @@
 /* a comment too long to stay */
 #define	LONG_MACRO_NAME_FOR_A_TEST	0x1234567890abcdefULL
 #define	SHIFTED(v)	\
-	(((v) & SOME_VERY_LONG_MASK_NAME_OF_A_FIELD) >> SOME_VERY_LONG_SHIFT_NAME_OF_A_FIELD)
+	(((v) & SOME_VERY_LONG_MASK_NAME_OF_A_FIELD) >> \
+	    SOME_VERY_LONG_SHIFT_NAME_OF_A_FIELD)
 struct wrapped {
 	/* 0x0000 */
 	uint32_t	a_member_with_a_long_name[SOME_LONG_DIMENSION_NAME];
@@ -28,6 +29,12 @@ wrapped_decode(struct wrapped *s, const void *buf, size_t len, int bswap,
 		pr(arg, "%*s%s\n", indent, "",
 		    name != NULL ? name :
 		    "a string, with commas, that is long");
+	for (i = 0; i < 4; i++)
+		if ((error = aligned_part_check(
+		    (const void *)((const uint8_t *)s +
+		    offsetof(struct packed_whole, two) +
+		    i * sizeof(struct aligned_part)), err)) != 0)
+			return (error);
 	puts("a single string that cannot be broken anywhere at all because it is one token");
 	return (0);
 }
