@@ -766,7 +766,7 @@ hammer2_blockset_swap(uint8_t *d, const uint8_t *p,
 		    i * sizeof(struct hammer2_blockref),
 		    p + offsetof(struct hammer2_blockset, blockref) +
 		    i * sizeof(struct hammer2_blockref),
-		    (const struct hammer2_blockref *)(const void *)&s->blockref + i);
+		    &s->blockref[i]);
 }
 
 /*
@@ -782,8 +782,7 @@ hammer2_blockset_check(const struct hammer2_blockset *s, struct dfs_error *err)
 
 	for (i = 0; i < sizeof(s->blockref) / sizeof(struct hammer2_blockref);
 	    i++)
-		if ((error = hammer2_blockref_check(
-		    (const struct hammer2_blockref *)(const void *)&s->blockref + i, err)) != 0)
+		if ((error = hammer2_blockref_check(&s->blockref[i], err)) != 0)
 			return (error);
 	return (0);
 }
@@ -843,8 +842,7 @@ hammer2_blockset_print(const struct hammer2_blockset *s, int indent,
 	for (i = 0; i < sizeof(s->blockref) / sizeof(struct hammer2_blockref);
 	    i++) {
 		pr(arg, "%*sblockref[%zu]:\n", indent, "", i);
-		hammer2_blockref_print((const struct hammer2_blockref *)(const void *)&s->blockref + i,
-		    indent + 4, pr, arg);
+		hammer2_blockref_print(&s->blockref[i], indent + 4, pr, arg);
 	}
 }
 
@@ -1674,8 +1672,7 @@ hammer2_volume_data_print(const struct hammer2_volume_data *s, int indent,
 	for (i = 0; i < sizeof(s->copyinfo) / sizeof(struct hammer2_volconf);
 	    i++) {
 		pr(arg, "%*scopyinfo[%zu]:\n", indent, "", i);
-		hammer2_volconf_print((const struct hammer2_volconf *)(const void *)&s->copyinfo + i,
-		    indent + 4, pr, arg);
+		hammer2_volconf_print(&s->copyinfo[i], indent + 4, pr, arg);
 	}
 	dfs_print_bytes(pr, arg, indent, "reserved0400", &s->reserved0400,
 	    sizeof(s->reserved0400), 0);

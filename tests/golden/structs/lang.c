@@ -653,11 +653,15 @@ packed_whole_check(const struct packed_whole *s, struct dfs_error *err)
 		return (error);
 	for (i = 0; i < sizeof(s->two) / sizeof(struct aligned_part); i++)
 		if ((error = aligned_part_check(
-		    (const struct aligned_part *)(const void *)((const uint8_t *)s + offsetof(struct packed_whole, two)) + i, err)) != 0)
+		    (const void *)((const uint8_t *)s +
+		    offsetof(struct packed_whole, two) +
+		    i * sizeof(struct aligned_part)), err)) != 0)
 			return (error);
 	switch (s->tag) {
 	case 1:
-		if ((error = aligned_part_check((const void *)((const uint8_t *)s + offsetof(struct packed_whole, u.x)), err)) != 0)
+		if ((error = aligned_part_check(
+		    (const void *)((const uint8_t *)s +
+		    offsetof(struct packed_whole, u.x)), err)) != 0)
 			return (error);
 		break;
 	default:
@@ -722,9 +726,9 @@ packed_whole_print(const struct packed_whole *s, int indent, dfs_print_fn *pr,
 	    offsetof(struct packed_whole, one)), indent + 4, pr, arg);
 	for (i = 0; i < sizeof(s->two) / sizeof(struct aligned_part); i++) {
 		pr(arg, "%*stwo[%zu]:\n", indent, "", i);
-		aligned_part_print((const struct aligned_part *)(const void *)(const void *)((const uint8_t *)s +
-	    offsetof(struct packed_whole, two)) + i,
-		    indent + 4, pr, arg);
+		aligned_part_print((const void *)((const uint8_t *)s +
+		    offsetof(struct packed_whole, two) +
+		    i * sizeof(struct aligned_part)), indent + 4, pr, arg);
 	}
 	switch (s->tag) {
 	case 1:
