@@ -106,6 +106,24 @@ def f_cstring(text):
     return '"' + "".join(out) + '"'
 
 
+def f_string_macro(head, pieces, limit=80):
+    """A #define of the string literal `pieces` (escaped C text, without
+    quotes) make: on the line of `head` (the #define and its name, padded)
+    when it fits, else a literal a line, adjacent literals being one
+    string, each line as full as fits, a tab in."""
+    one = head + '"' + "".join(pieces) + '"'
+    if len(one.expandtabs(TAB)) <= limit:
+        return one
+    lines, cur = [], ""
+    for p in pieces:
+        if cur and len(('\t"' + cur + p + '" \\').expandtabs(TAB)) > limit:
+            lines.append('\t"' + cur + '" \\')
+            cur = ""
+        cur += p
+    lines.append('\t"' + cur + '"')
+    return head.rstrip("\t") + "\t\\\n" + "\n".join(lines)
+
+
 def f_guard(filename):
     """The include guard for a header name: foo_bar.h -> _FOO_BAR_H_."""
     return "_" + "".join(c.upper() if c.isalnum() else "_"
@@ -143,6 +161,7 @@ FILTERS = {
     "tabpad": f_tabpad,
     "tabcolumn": f_tabcolumn,
     "cstring": f_cstring,
+    "string_macro": f_string_macro,
     "guard": f_guard,
     "cint": f_cint,
 }

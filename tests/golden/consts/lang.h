@@ -48,6 +48,16 @@
 #define	P_EXEC	0x8000
 #define	P_BITS	"\020\001READ\002WRITE\020EXEC"
 
+/* Names enough for a %b string longer than a line. */
+#define	ST_ATTACHED		0x01
+#define	ST_RUNNING_DOWN		0x02
+#define	ST_WAITING_FOR_IO	0x04
+#define	ST_SUSPENDED_BY_PARENT	0x08
+#define	ST_HOLDING_RESOURCES	0x80000000U
+#define	ST_BITS	\
+	"\020\001ATTACHED\002RUNNING_DOWN\003WAITING_FOR_IO" \
+	"\004SUSPENDED_BY_PARENT\040HOLDING_RESOURCES"
+
 #define	M_LOW	0x01
 #define	M_HIGH	0x8000000000000000ULL	/* no %b string: wider than 32 bits */
 
@@ -55,6 +65,7 @@ const char	*color_name(int);
 const char	*errs_name(int);
 const char	*wide_name(uint64_t);
 const char	*perm_name(unsigned int);
+const char	*state_name(unsigned int);
 const char	*many_name(uint64_t);
 
 #endif /* !_LANG_H_ */

@@ -80,6 +80,28 @@ perm_name(unsigned int v)
 }
 
 /*
+ * The name of a single flag of state, or NULL if it has none.
+ */
+const char *
+state_name(unsigned int v)
+{
+	switch (v) {
+	case ST_ATTACHED:
+		return ("ATTACHED");
+	case ST_RUNNING_DOWN:
+		return ("RUNNING_DOWN");
+	case ST_WAITING_FOR_IO:
+		return ("WAITING_FOR_IO");
+	case ST_SUSPENDED_BY_PARENT:
+		return ("SUSPENDED_BY_PARENT");
+	case ST_HOLDING_RESOURCES:
+		return ("HOLDING_RESOURCES");
+	default:
+		return (NULL);
+	}
+}
+
+/*
  * The name of a single flag of many, or NULL if it has none.
  */
 const char *
