@@ -250,16 +250,12 @@ model() {
 		esac || fail "$f: neither in the tree nor built"
 	done
 	# Every C file of the library is in SRCS.
-	for f in "$LIBDIR"/dfa_*.c; do
-		grep -q "$(basename "$f")" "$mk" || fail "$f not in SRCS"
-	done
+	dfly_mk_lists "$mk" "$LIBDIR"/dfa_*.c
 }
 
 @test "alloc runtime: the library compiles for DragonFly against the tree's userland headers" {
-	dfly_require_include
 	local f
-	DFLY_INC=$BATS_TEST_TMPDIR/usr/include
-	dfly_usr_include "$DFLY_INC"
+	dfly_headers
 	for f in "$LIBDIR"/dfa_*.c "$GEN/dfalloc_tables.c" \
 	    "$GEN/dfalloc_profile.c" \
 	    "$DFGEN_TOP/sys-overlays/sys/dfgen/structs/dfstruct.c"; do

@@ -268,16 +268,12 @@ scenarios() {
 		esac || fail "$f: neither in the tree nor built"
 	done
 	# Every C file of the library is in SRCS.
-	for f in "$LIB"/dft_*.c; do
-		grep -q "$(basename "$f")" "$mk" || fail "$f not in SRCS"
-	done
+	dfly_mk_lists "$mk" "$LIB"/dft_*.c
 }
 
 @test "dfthread: the library compiles for DragonFly against the tree's userland headers" {
-	dfly_require_include
 	local f
-	DFLY_INC=$BATS_TEST_TMPDIR/usr/include
-	dfly_usr_include "$DFLY_INC"
+	dfly_headers
 	dfgen sched -o "$OUT" "$SCHED/policies.def"
 	dfgen syscalls -o "$OUT" "$DFLY_SRC/sys/kern/syscalls.master"
 	m4 -P "$LIB/dft_switch.m4" > "$OUT/dft_switch.S"

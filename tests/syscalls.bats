@@ -296,10 +296,8 @@ build_shring() {
 }
 
 @test "syscalls: libasyncsys's DragonFly side compiles against the tree's userland headers" {
-	dfly_require_include
 	local f
-	DFLY_INC=$BATS_TEST_TMPDIR/usr/include
-	dfly_usr_include "$DFLY_INC"
+	dfly_headers
 	dfgen syscalls -o "$OUT" "$DFLY_SRC/sys/kern/syscalls.master"
 	for f in "$LIBASYS/asys_dfly.c" "$LIBASYS/asys_shring.c" \
 	    "$SCFIX/asys_dfly_user.c"; do

@@ -33,9 +33,17 @@ dfly_usr_include() {
 	done
 }
 
+# Skip unless DFLY_SRC has include/; else lay out its /usr/include in
+# the test's directory, in $DFLY_INC, for dfly_cc.
+dfly_headers() {
+	dfly_require_include
+	DFLY_INC=$BATS_TEST_TMPDIR/usr/include
+	dfly_usr_include "$DFLY_INC"
+}
+
 # dfly_cc SRC OUT CFLAGS...: SRC compiled for DragonFly against the
-# headers dfly_usr_include laid out in $DFLY_INC; the compiler's
-# messages on failure.
+# headers dfly_headers laid out in $DFLY_INC; the compiler's messages
+# on failure.
 dfly_cc() {
 	local src=$1 out=$2
 	shift 2
@@ -50,4 +58,15 @@ dfly_cc() {
 dfly_mk_srcs() {
 	sed -e ':a' -e '/\\$/{N;s/\\\n//;ba' -e '}' "$1" |
 	    sed -n 's/^SRCS+*=//p' | tr -s ' \t' '\n\n' | sed '/^$/d'
+}
+
+# dfly_mk_lists MAKEFILE FILE...: fail unless every FILE is named in the
+# Makefile's SRCS.
+dfly_mk_lists() {
+	local mk=$1 f
+	shift
+	for f in "$@"; do
+		dfly_mk_srcs "$mk" | grep -qx "$(basename "$f")" ||
+		    fail "$f not in SRCS"
+	done
 }
