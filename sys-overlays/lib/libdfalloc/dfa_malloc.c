@@ -212,8 +212,7 @@ dfa_release_in(void *ptr, int counted)
 			dfa_profile_free(ptr, kind == DFA_KIND_FLIST ||
 			    kind == DFA_KIND_SLAB ?
 			    dfalloc_class_size[dfa_region.class[span]] :
-			    dfa_usable(ptr),
-			    dfa_region.owner[span] != dfa_self_id());
+			    dfa_usable(ptr), dfa_foreign(span));
 		switch (kind) {
 		case DFA_KIND_FLIST:
 			dfa_flist_put(ptr, dfa_region.class[span]);
@@ -300,7 +299,7 @@ calloc(size_t n, size_t size)
 void *
 realloc(void *ptr, size_t size)
 {
-	size_t old;
+	size_t old, span;
 	void *p;
 	int foreign;
 
@@ -323,11 +322,11 @@ realloc(void *ptr, size_t size)
 		if (size <= old && size >= old / 2)
 			return (ptr);
 		/* A large object that grows has its pages moved. */
-		if (size > old && dfa_region.kind[dfa_span_of(ptr)] ==
-		    DFA_KIND_LARGE && dfa_row != NULL &&
+		span = dfa_span_of(ptr);
+		if (size > old && dfa_region.kind[span] == DFA_KIND_LARGE &&
+		    dfa_row != NULL &&
 		    dfa_row[dfalloc_class_of(size)] == DFALLOC_ALLOC_LARGE) {
-			foreign = dfa_profiling &&
-			    dfa_region.owner[dfa_span_of(ptr)] != dfa_self_id();
+			foreign = dfa_profiling && dfa_foreign(span);
 			if ((p = dfa_large_grow(ptr, size)) != NULL) {
 				if (dfa_profiling) {
 					dfa_profile_free(ptr, old, foreign);

@@ -151,6 +151,13 @@ dfa_profile_free(const void *ptr, size_t usable, int foreign)
 	c->cross_frees += foreign != 0;
 }
 
+/* Whether span `span` was taken by a thread other than this one. */
+static __inline int
+dfa_foreign(size_t span)
+{
+	return (dfa_region.owner[span] != dfa_self_id());
+}
+
 /* The depot: free objects of each class that no thread holds. */
 void	dfa_depot_put(unsigned int class, struct dfa_free *head,
 	    struct dfa_free *tail, uint32_t count);
