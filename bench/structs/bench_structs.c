@@ -727,15 +727,6 @@ op_pb_fs_enc(void)
  * written here in line, reading the media (so that they overlap the
  * copy rather than wait for its stores) and branching once.
  */
-static inline int32_t
-rd32(const uint8_t *p, size_t off)
-{
-	int32_t v;
-
-	memcpy(&v, p + off, 4);
-	return (v);
-}
-
 static inline int
 floor_bref_ok(const uint8_t *b)
 {
@@ -756,7 +747,7 @@ floor_bref_ok(const uint8_t *b)
 static inline int
 floor_fs_ok(const uint8_t *b)
 {
-#define	F(f)	rd32(b, offsetof(struct fs, f))
+#define	F(f)	((int32_t)ld32(b + offsetof(struct fs, f), 0))
 	int32_t bsize, fsize, frag, inopb, ipg;
 	int ok;
 
