@@ -125,7 +125,8 @@ build_model() {
 	    "$LIBDIR"/dfa_region.c "$LIBDIR"/dfa_thread.c \
 	    "$LIBDIR"/dfa_bump.c "$LIBDIR"/dfa_slab.c "$LIBDIR"/dfa_flist.c \
 	    "$LIBDIR"/dfa_large.c "$LIBDIR"/dfa_sys.c "$LIBDIR"/dfa_profile.c \
-	    "$LIBDIR"/dfa_store.c "$GEN/dfalloc_tables.c" "$GEN/dfalloc_profile.c" \
+	    "$LIBDIR"/dfa_sample.c "$LIBDIR"/dfa_store.c "$GEN/dfalloc_tables.c" \
+	    "$GEN/dfalloc_profile.c" \
 	    "$DFGEN_TOP/sys-overlays/sys/dfgen/structs/dfstruct.c" -ldl -lpthread
 }
 
@@ -361,22 +362,42 @@ profile_run() {
 	    fail "explanation: $stderr"
 }
 
-@test "alloc profile: threads' counters merge; cross-thread frees are seen" {
+# field N WORDS...: the Nth of WORDS.
+field() {
+	local n=$1
+	shift
+	eval "printf '%s\n' \"\${$n}\""
+}
+
+@test "alloc profile: exact counts merge over threads and runs; samples tell lifetimes and cross-thread frees" {
+	local show classes n
 	mkdir "$BATS_TEST_TMPDIR/p"
-	cc $CWARN -O1 -o "$BATS_TEST_TMPDIR/api" "$FIXTURES/alloc/api_test.c" \
+	cc $CWARN -O1 -o "$BATS_TEST_TMPDIR/fates" "$FIXTURES/alloc/fates.c" \
 	    -lpthread
-	DFALLOC_DIR=$BATS_TEST_TMPDIR/p DFALLOC_MODE=profile LD_PRELOAD=$LIB \
-	    run "$BATS_TEST_TMPDIR/api"
+	for n in 1 2; do
+		DFALLOC_DIR=$BATS_TEST_TMPDIR/p DFALLOC_MODE=profile \
+		    LD_PRELOAD=$LIB run "$BATS_TEST_TMPDIR/fates"
+		assert_success
+		assert_output "fates: done"
+	done
+	run "$GEN/dfalloc" show -d "$BATS_TEST_TMPDIR/p" "$BATS_TEST_TMPDIR/fates"
 	assert_success
-	assert_output --partial "api: all checks passed"
-	DFALLOC_DIR=$BATS_TEST_TMPDIR/p DFALLOC_EXPLAIN=1 LD_PRELOAD=$LIB \
-	    run --separate-stderr "$BATS_TEST_TMPDIR/api"
-	assert_success
-	[[ ${stderr%%$'\n'*} =~ ^"dfalloc: 1 runs, ".*", cross_thread "([0-9]+)", " ]] ||
-	    fail "explanation: $stderr"
-	[ "${BASH_REMATCH[1]}" -ge 100 ] ||
-	    fail "cross-thread frees not counted: $stderr"
-	[[ ${stderr%%$'\n'*} =~ "behaviour shared"$ ]] || fail "$stderr"
+	show=$output
+	assert_line "  runs: 2"
+	# Each allocation counted, in threads that exited too: classes 24
+	# to 26 (2048, 2560 and 3072 bytes) are the fixture's alone.
+	classes=$(sed -n 's/^  class_allocs: //p' <<<"$show")
+	assert_equal "$(field 24 $classes) $(field 25 $classes) $(field 26 $classes)" \
+	    "400000 202000 160112"
+	# The samples' weights: 400000 freed at once, 200000 after 999 other
+	# allocations, 160112 by another thread (210 per 1000 frees).
+	n=$(sed -n 's/^  0: //p' <<<"$show")
+	[ "$n" -ge 380000 ] && [ "$n" -le 420000 ] || fail "lifetime 0: $n"
+	n=$(sed -n 's/^  512 to 1023: //p' <<<"$show")
+	[ "$n" -ge 190000 ] && [ "$n" -le 210000 ] || fail "lifetime 999: $n"
+	n=$(sed -n 's/^  cross_thread: \([0-9]*\).*/\1/p' <<<"$show")
+	[ "$n" -ge 190 ] && [ "$n" -le 230 ] || fail "cross_thread: $n"
+	assert_line "behaviour: shared, from its profile"
 }
 
 # crc_of FILE [VERSION]: whether FILE's stored CRC is CRC-32C of the
@@ -422,7 +443,7 @@ b"
 	assert_equal "$stderr" "dfalloc: ignoring profile $f: not a profile of this size"
 
 	cp "$BATS_TEST_TMPDIR/good" "$f"
-	run crc_of "$f" 2
+	run crc_of "$f" 3
 	assert_output "True"
 	DFALLOC_DIR=$BATS_TEST_TMPDIR/p LD_PRELOAD=$LIB \
 	    run --separate-stderr sort "$BATS_TEST_TMPDIR/in"
@@ -522,9 +543,10 @@ import os, struct, sys
 sys.path.insert(0, os.path.join(os.environ["DFGEN_TOP"], "tests/lib"))
 from crc32c import crc32c
 classes = [900, 800, 700, 600, 500, 400, 300, 200] + [10] * 23 + [3]
-b = bytearray(struct.pack("<IHHIIQ8Q32Q", 0x50414644, 1, 32, 0, 3,
-    int(sys.argv[2], 16), 10000, 9900, 8000, 10, 50, 100, 65536, 1234567,
-    *classes))
+lifetimes = [8000, 0, 0, 1000] + [0] * 4 + [890] + [0] * 23
+b = bytearray(struct.pack("<IHHIIQ10Q32Q32Q", 0x50414644, 2, 32, 0, 3,
+    int(sys.argv[2], 16), 10000, 50, 130, 10000, 9900, 8000, 10, 100, 65536,
+    1234567, *classes, *lifetimes))
 struct.pack_into("<I", b, 8, crc32c(bytes(b)))
 open(sys.argv[1], "wb").write(b)
 PY

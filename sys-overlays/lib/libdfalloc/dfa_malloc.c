@@ -47,6 +47,7 @@ dfa_say(const char *a, const char *b, const char *c)
 static void
 dfa_prefork(void)
 {
+	dfa_sample_lock();
 	dfa_large_lock();
 	dfa_depot_lock();
 }
@@ -56,6 +57,7 @@ dfa_postfork(void)
 {
 	dfa_depot_unlock();
 	dfa_large_unlock();
+	dfa_sample_unlock();
 }
 
 /*
@@ -136,12 +138,14 @@ dfa_fallback(size_t size, unsigned int a)
 	return (p);
 }
 
+static void	*dfa_alloc_sample(size_t size, unsigned int c);
+
 /*
  * Requests go through dfa_alloc() and dfa_release(), never malloc() and
  * free(): a compiler that sees malloc() then memset() may call calloc()
- * instead, which here would call itself.  Each is written once, in
- * line, and made twice: counted for the profiling mode, and plain, so
- * that what is not profiled pays only the test of dfa_profiling.
+ * instead, which here would call itself.  In the profiling mode each
+ * allocation counts down to its class's next sample; what is not
+ * profiled pays only the test of dfa_profiling.
  */
 static __inline __attribute__((always_inline)) void *
 dfa_alloc_in(size_t size, int counted)
@@ -153,6 +157,9 @@ dfa_alloc_in(size_t size, int counted)
 	if (__builtin_expect(row == NULL, 0))
 		return (dfa_malloc_boot(size));
 	c = dfalloc_class_of(size);
+	if (counted &&
+	    __builtin_expect(dfa_self.sample_left[c]-- == 0, 0))
+		return (dfa_alloc_sample(size, c));
 	/* The two allocators of most classes, in line; the rest by table. */
 	a = row[c];
 	if (a == DFALLOC_ALLOC_FREELIST)
@@ -163,25 +170,32 @@ dfa_alloc_in(size_t size, int counted)
 		p = dfalloc_desc[a].alloc(size);
 	if (__builtin_expect(p == NULL, 0))
 		p = dfa_fallback(size, a);
-	if (counted && p != NULL)
-		dfa_profile_alloc(p, c, a == DFALLOC_ALLOC_FREELIST ||
-		    a == DFALLOC_ALLOC_SLAB ? dfalloc_class_size[c] :
-		    dfa_usable(p));
 	return (p);
 }
 
+/*
+ * The allocation that ends a sampling period of class `c`: an object
+ * of a sample span, else one allocated as usual, sampled if it is
+ * above the classes.
+ */
 static __attribute__((noinline)) void *
-dfa_alloc_counted(size_t size)
+dfa_alloc_sample(size_t size, unsigned int c)
 {
-	return (dfa_alloc_in(size, 1));
+	uint32_t w = dfa_sample_begin(c);
+	void *p;
+
+	if (c < DFALLOC_NCLASSES && (p = dfa_sample_slot(c, w)) != NULL)
+		return (p);
+	p = dfa_alloc_in(size, 0);
+	if (p != NULL && c == DFALLOC_NCLASSES)
+		dfa_sample_other(p, dfa_usable(p), w);
+	return (p);
 }
 
 static void *
 dfa_alloc(size_t size)
 {
-	if (__builtin_expect(dfa_profiling, 0))
-		return (dfa_alloc_counted(size));
-	return (dfa_alloc_in(size, 0));
+	return (dfa_alloc_in(size, __builtin_expect(dfa_profiling, 0)));
 }
 
 /* The allocator of a pointer of the region; a bad pointer stops here. */
@@ -197,8 +211,20 @@ dfa_owner(const void *ptr, const char *what)
 	return (dfa_kind_alloc[kind]);
 }
 
-static __inline __attribute__((always_inline)) void
-dfa_release_in(void *ptr, int counted)
+/* Whether `ptr`, about to be freed elsewhere, may be a sample. */
+static __inline int
+dfa_maybe_sample(void)
+{
+	return (dfa_profiling &&
+	    __atomic_load_n(&dfa_sample_live, __ATOMIC_RELAXED) != 0);
+}
+
+/*
+ * The slab's and the free lists' objects in line; the profiling mode
+ * changes nothing here, as its samples have spans of their own.
+ */
+static void
+dfa_release(void *ptr)
 {
 	unsigned int kind;
 	size_t span;
@@ -208,11 +234,6 @@ dfa_release_in(void *ptr, int counted)
 	if (dfa_owns(ptr)) {
 		span = dfa_span_of(ptr);
 		kind = dfa_region.kind[span];
-		if (counted)
-			dfa_profile_free(ptr, kind == DFA_KIND_FLIST ||
-			    kind == DFA_KIND_SLAB ?
-			    dfalloc_class_size[dfa_region.class[span]] :
-			    dfa_usable(ptr), dfa_foreign(span));
 		switch (kind) {
 		case DFA_KIND_FLIST:
 			dfa_flist_put(ptr, dfa_region.class[span]);
@@ -220,32 +241,22 @@ dfa_release_in(void *ptr, int counted)
 		case DFA_KIND_SLAB:
 			dfa_slab_put(ptr, dfa_region.class[span]);
 			break;
+		case DFA_KIND_SAMPLE:
+			dfa_sample_free(ptr);
+			break;
 		default:
+			if (dfa_maybe_sample())
+				dfa_sample_forget(ptr);
 			dfalloc_desc[dfa_owner(ptr, "free")].free(ptr);
 			break;
 		}
 		return;
 	}
-	if (counted)
-		dfa_profile_free(ptr, dfa_sys_usable_size(ptr), 0);
+	if (dfa_maybe_sample())
+		dfa_sample_forget(ptr);
 	if (dfa_sys.free == NULL)
 		dfa_init();
 	dfa_sys_free(ptr);
-}
-
-static __attribute__((noinline)) void
-dfa_release_counted(void *ptr)
-{
-	dfa_release_in(ptr, 1);
-}
-
-static void
-dfa_release(void *ptr)
-{
-	if (__builtin_expect(dfa_profiling, 0))
-		dfa_release_counted(ptr);
-	else
-		dfa_release_in(ptr, 0);
 }
 
 void *
@@ -263,11 +274,17 @@ free(void *ptr)
 static size_t
 dfa_usable(const void *ptr)
 {
+	size_t span;
+
 	if (ptr == NULL)
 		return (0);
-	if (dfa_owns(ptr))
+	if (dfa_owns(ptr)) {
+		span = dfa_span_of(ptr);
+		if (dfa_region.kind[span] == DFA_KIND_SAMPLE)
+			return (dfalloc_class_size[dfa_region.class[span]]);
 		return (dfalloc_desc[dfa_owner(ptr, "malloc_usable_size")].
 		    usable_size(ptr));
+	}
 	return (dfa_sys_usable_size(ptr));
 }
 
@@ -299,9 +316,10 @@ calloc(size_t n, size_t size)
 void *
 realloc(void *ptr, size_t size)
 {
+	struct dfa_sample s;
 	size_t old, span;
 	void *p;
-	int foreign;
+	int sampled;
 
 	if (ptr == NULL)
 		return (dfa_alloc(size));
@@ -326,16 +344,14 @@ realloc(void *ptr, size_t size)
 		if (size > old && dfa_region.kind[span] == DFA_KIND_LARGE &&
 		    dfa_row != NULL &&
 		    dfa_row[dfalloc_class_of(size)] == DFALLOC_ALLOC_LARGE) {
-			foreign = dfa_profiling && dfa_foreign(span);
-			if ((p = dfa_large_grow(ptr, size)) != NULL) {
-				if (dfa_profiling) {
-					dfa_profile_free(ptr, old, foreign);
-					dfa_profile_alloc(p,
-					    dfalloc_class_of(size),
-					    dfa_usable(p));
-				}
+			/* Out of the table while its old run is free. */
+			sampled = dfa_maybe_sample() &&
+			    dfa_sample_unhook(ptr, &s);
+			p = dfa_large_grow(ptr, size);
+			if (sampled)
+				dfa_sample_rehook(p != NULL ? p : ptr, &s);
+			if (p != NULL)
 				return (p);
-			}
 		}
 	}
 	p = dfa_alloc(size);
@@ -385,8 +401,6 @@ dfa_aligned(size_t align, size_t size)
 		p = NULL;
 	if (p == NULL)
 		errno = ENOMEM;
-	else if (dfa_profiling)
-		dfa_profile_alloc(p, dfalloc_class_of(size), dfa_usable(p));
 	return (p);
 }
 

@@ -1,8 +1,10 @@
 /*
  * Profiles and seeds.  In the profiling mode (DFALLOC_MODE=profile)
- * each thread counts what it does in its own counters, without locks;
- * a thread that exits adds its counters to the process's, and at exit
- * the process's are added to the program's profile under DFALLOC_DIR.
+ * each thread counts its allocations in its own counters, without
+ * locks, and follows a sample of its objects (dfa_sample.c); a thread
+ * that exits adds its counters to the process's, and at exit the
+ * process's and the samples' are added to the program's profile under
+ * DFALLOC_DIR.
  * In the dispatch mode (the default when DFALLOC_DIR is set) the
  * profile is read at start and the decision table of dfalloc.def
  * chooses the behaviour; without a profile, a packager's seed under
@@ -154,30 +156,28 @@ dfa_profile_read(struct dfalloc_profile *p)
 	return (r);
 }
 
+/* Thread `t`'s counts added to `to`, its open sampling periods too. */
 static void
-dfa_add(struct dfa_counters *to, const struct dfa_counters *c)
+dfa_add(struct dfa_counters *to, const struct dfa_thread *t)
 {
 	unsigned int i;
 
-	to->allocs += c->allocs;
-	to->frees += c->frees;
-	to->lifo_frees += c->lifo_frees;
-	to->cross_frees += c->cross_frees;
-	to->reallocs += c->reallocs;
-	to->live_bytes += c->live_bytes;
-	/* Threads' peaks need not coincide: their sum bounds the peak. */
-	to->peak_live_bytes += c->peak_live_bytes;
+	to->reallocs += t->prof.reallocs;
 	for (i = 0; i <= DFALLOC_NCLASSES; i++)
-		to->class_allocs[i] += c->class_allocs[i];
+		to->class_allocs[i] += dfa_sample_allocs(t, i);
 }
 
 void
 dfa_profile_thread_exit(struct dfa_thread *t)
 {
 	pthread_mutex_lock(&dfa_profile_mtx);
-	dfa_add(&dfa_process, &t->prof);
+	dfa_add(&dfa_process, t);
 	pthread_mutex_unlock(&dfa_profile_mtx);
 	memset(&t->prof, 0, sizeof(t->prof));
+	memset(t->sample_left, 0, sizeof(t->sample_left));
+	memset(t->sample_gap, 0, sizeof(t->sample_gap));
+	memset(t->sample_period, 0, sizeof(t->sample_period));
+	memset(t->sample_rest, 0, sizeof(t->sample_rest));
 }
 
 /* At exit: this run added to the stored profile, written whole. */
@@ -188,6 +188,7 @@ dfa_profile_write(void)
 	unsigned char buf[DFALLOC_PROFILE_SIZE];
 	char tmp[sizeof(dfa_profile_path) + 32];
 	struct dfa_counters c;
+	struct dfa_sample_totals st;
 	unsigned int i;
 	int fd, ok;
 
@@ -197,26 +198,32 @@ dfa_profile_write(void)
 	pthread_mutex_lock(&dfa_profile_mtx);
 	c = dfa_process;
 	pthread_mutex_unlock(&dfa_profile_mtx);
-	dfa_add(&c, &dfa_self.prof);
+	dfa_add(&c, &dfa_self);
+	dfa_sample_totals(&st);
 	if (dfa_profile_read(&p) != 1) {
 		memset(&p, 0, sizeof(p));
 		p.magic = DFALLOC_PROFILE_MAGIC;
-		p.version = 1;
+		p.version = 2;
 		p.nclasses = DFALLOC_PROFILE_CLASSES;
 		p.key = dfa_key;
 	}
 	p.runs++;
-	p.allocs += c.allocs;
-	p.frees += c.frees;
-	p.lifo_frees += c.lifo_frees;
-	p.cross_frees += c.cross_frees;
-	p.reallocs += c.reallocs;
-	p.live_at_exit += c.allocs > c.frees ? c.allocs - c.frees : 0;
-	if (c.peak_live_bytes > p.peak_live_bytes)
-		p.peak_live_bytes = c.peak_live_bytes;
-	p.run_ns += dfa_now_ns() - dfa_start_ns;
-	for (i = 0; i < DFALLOC_PROFILE_CLASSES; i++)
+	for (i = 0; i < DFALLOC_PROFILE_CLASSES; i++) {
+		p.allocs += c.class_allocs[i];
 		p.class_allocs[i] += c.class_allocs[i];
+	}
+	p.reallocs += c.reallocs;
+	p.samples += st.samples;
+	p.sampled += st.sampled;
+	p.frees += st.frees;
+	p.lifo_frees += st.lifo_frees;
+	p.cross_frees += st.cross_frees;
+	p.live_at_exit += st.live_at_exit;
+	if (st.peak_live_bytes > p.peak_live_bytes)
+		p.peak_live_bytes = st.peak_live_bytes;
+	p.run_ns += dfa_now_ns() - dfa_start_ns;
+	for (i = 0; i < DFALLOC_PROFILE_LIFETIMES; i++)
+		p.lifetimes[i] += st.lifetimes[i];
 	if (dfalloc_profile_encode(&p, buf, sizeof(buf), NULL) != 0 ||
 	    dfalloc_profile_seal(buf, sizeof(buf)) != 0)
 		return;

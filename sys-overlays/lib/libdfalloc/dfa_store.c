@@ -95,13 +95,16 @@ dfa_permille(uint64_t n, uint64_t of)
 	    n * 1000 / of));
 }
 
-/* The metrics the decision table reads, from a profile. */
+/*
+ * The metrics the decision table reads, from a profile: what becomes of
+ * objects from the samples, reallocations from the count.
+ */
 void
 dfa_metrics_of(const struct dfalloc_profile *p, struct dfalloc_metrics *m)
 {
-	m->free_ratio = dfa_permille(p->frees, p->allocs);
+	m->free_ratio = dfa_permille(p->frees, p->sampled);
 	m->lifo = dfa_permille(p->lifo_frees, p->frees);
-	m->live_at_exit = dfa_permille(p->live_at_exit, p->allocs);
+	m->live_at_exit = dfa_permille(p->live_at_exit, p->sampled);
 	m->cross_thread = dfa_permille(p->cross_frees, p->frees);
 	m->realloc = dfa_permille(p->reallocs, p->allocs);
 }

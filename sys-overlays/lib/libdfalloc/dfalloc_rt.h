@@ -19,6 +19,7 @@
 #pragma GCC visibility push(hidden)
 
 #include "dfalloc.h"
+#include "dfalloc_profile.h"
 
 /*
  * The region: one reservation, cut into spans.  A span belongs to one
@@ -36,6 +37,7 @@ enum dfa_kind {
 	DFA_KIND_SLAB,
 	DFA_KIND_FLIST,
 	DFA_KIND_LARGE,
+	DFA_KIND_SAMPLE,	/* profiling: the sampled objects of a class */
 };
 
 struct dfa_region {
@@ -73,15 +75,13 @@ struct dfa_free {
 	struct dfa_free	*next;
 };
 
-/* What the profiling mode counts, per thread and then for the process. */
+/*
+ * What the profiling mode counts per thread, then for the process: the
+ * allocations of each class up to its last sample, and reallocations.
+ * What becomes of the samples is counted in dfa_sample.c.
+ */
 struct dfa_counters {
-	uint64_t	allocs;
-	uint64_t	frees;
-	uint64_t	lifo_frees;	/* of the thread's newest object */
-	uint64_t	cross_frees;	/* of another thread's object */
 	uint64_t	reallocs;
-	int64_t		live_bytes;	/* allocated less freed, here */
-	uint64_t	peak_live_bytes;
 	uint64_t	class_allocs[DFALLOC_NCLASSES + 1];
 };
 
@@ -102,7 +102,17 @@ struct dfa_thread {
 	char		*flist_end[DFALLOC_NCLASSES];
 	int		registered;
 	uint16_t	id;		/* 1 and up, wrapping; 0: unregistered */
-	const void	*newest;	/* profiling: the last object allocated */
+	/*
+	 * Profiling, per class (dfa_sample.c): allocations left before the
+	 * next sample, what that count started from, the length of the
+	 * period the next sample is in (0: none taken yet), and what is
+	 * left of that period after it.
+	 */
+	uint32_t	sample_left[DFALLOC_NCLASSES + 1];
+	uint32_t	sample_gap[DFALLOC_NCLASSES + 1];
+	uint32_t	sample_period[DFALLOC_NCLASSES + 1];
+	uint32_t	sample_rest[DFALLOC_NCLASSES + 1];
+	uint64_t	sample_rng;
 	struct dfa_counters prof;
 };
 
@@ -119,43 +129,6 @@ dfa_self_id(void)
 	if (!dfa_self.registered)
 		dfa_thread_register(&dfa_self);
 	return (dfa_self.id);
-}
-
-/*
- * Profiling: what an allocation of `usable` bytes in `class` adds to
- * the thread's counters, and what a free takes off (`foreign`: the
- * object came from another thread's span).  In line, so that counting
- * costs malloc and free a few additions.
- */
-static __inline void
-dfa_profile_alloc(const void *ptr, unsigned int class, size_t usable)
-{
-	struct dfa_counters *c = &dfa_self.prof;
-
-	c->allocs++;
-	c->class_allocs[class]++;
-	c->live_bytes += (int64_t)usable;
-	if (c->live_bytes > 0 && (uint64_t)c->live_bytes > c->peak_live_bytes)
-		c->peak_live_bytes = (uint64_t)c->live_bytes;
-	dfa_self.newest = ptr;
-}
-
-static __inline void
-dfa_profile_free(const void *ptr, size_t usable, int foreign)
-{
-	struct dfa_counters *c = &dfa_self.prof;
-
-	c->frees++;
-	c->live_bytes -= (int64_t)usable;
-	c->lifo_frees += ptr == dfa_self.newest;
-	c->cross_frees += foreign != 0;
-}
-
-/* Whether span `span` was taken by a thread other than this one. */
-static __inline int
-dfa_foreign(size_t span)
-{
-	return (dfa_region.owner[span] != dfa_self_id());
 }
 
 /* The depot: free objects of each class that no thread holds. */
@@ -249,6 +222,51 @@ extern int dfa_profiling;
 void	dfa_profile_start(void);
 int	dfa_profile_behaviour(void);
 void	dfa_profile_thread_exit(struct dfa_thread *t);
+
+/*
+ * The samples (dfa_sample.c).  The allocation that ends a sampling
+ * period of a class calls dfa_sample_begin(), which gives its weight,
+ * then takes an object of a sample span from dfa_sample_slot(), or
+ * else allocates as usual and, above the classes, has it sampled by
+ * dfa_sample_other().  free() gives an object of a sample span to
+ * dfa_sample_free(); in the profiling mode, while samples are live,
+ * any other it frees outside the slab and the free lists first to
+ * dfa_sample_forget() (1: it was a sample).  A sample that moves is
+ * taken out of the table by dfa_sample_unhook(), then put back at its
+ * new address by dfa_sample_rehook().
+ */
+struct dfa_sample {
+	const void	*ptr;		/* NULL: the slot is empty */
+	uint64_t	born;		/* its thread's allocations, it included */
+	uint64_t	size;		/* usable bytes */
+	uint32_t	weight;
+	uint16_t	thread;
+};
+
+struct dfa_sample_totals {
+	uint64_t	samples;
+	uint64_t	sampled;
+	uint64_t	frees;
+	uint64_t	lifo_frees;
+	uint64_t	cross_frees;
+	uint64_t	live_at_exit;
+	uint64_t	peak_live_bytes;
+	uint64_t	lifetimes[DFALLOC_PROFILE_LIFETIMES];
+};
+
+extern size_t dfa_sample_live;
+
+uint32_t dfa_sample_begin(unsigned int class);
+void	*dfa_sample_slot(unsigned int class, uint32_t w);
+void	dfa_sample_other(const void *ptr, size_t size, uint32_t w);
+void	dfa_sample_free(void *ptr);
+int	dfa_sample_forget(const void *ptr);
+int	dfa_sample_unhook(const void *ptr, struct dfa_sample *s);
+void	dfa_sample_rehook(const void *ptr, const struct dfa_sample *s);
+uint64_t dfa_sample_allocs(const struct dfa_thread *t, unsigned int class);
+void	dfa_sample_totals(struct dfa_sample_totals *st);
+void	dfa_sample_lock(void);
+void	dfa_sample_unlock(void);
 
 /* Locks a fork must not copy held: taken before, released after. */
 void	dfa_depot_lock(void);

@@ -145,6 +145,32 @@ dfalloc_show_dispatch(int b)
 	    dfalloc_desc[row[DFALLOC_NCLASSES]].name);
 }
 
+/*
+ * The sampled objects their own thread freed, by lifetime: how many
+ * allocations that thread made between malloc and free.
+ */
+static void
+dfalloc_show_lifetimes(const struct dfalloc_profile *p)
+{
+	uint64_t lo;
+	unsigned int i;
+
+	printf("lifetimes, in allocations between malloc and free:\n");
+	for (i = 0; i < DFALLOC_PROFILE_LIFETIMES; i++) {
+		if (p->lifetimes[i] == 0)
+			continue;
+		lo = i == 0 ? 0 : (uint64_t)1 << (i - 1);
+		if (i <= 1)
+			printf("  %llu", (unsigned long long)lo);
+		else if (i == DFALLOC_PROFILE_LIFETIMES - 1)
+			printf("  %llu and more", (unsigned long long)lo);
+		else
+			printf("  %llu to %llu", (unsigned long long)lo,
+			    (unsigned long long)(2 * lo - 1));
+		printf(": %llu\n", (unsigned long long)p->lifetimes[i]);
+	}
+}
+
 static int
 dfalloc_show(const char *name, const char *dir, const char *seeds)
 {
@@ -163,6 +189,7 @@ dfalloc_show(const char *name, const char *dir, const char *seeds)
 			printf("  %s: %u\t(%s)\n", dfalloc_metric[i].name,
 			    dfalloc_metric_value(&c.m, i),
 			    dfalloc_metric[i].doc);
+		dfalloc_show_lifetimes(&c.p);
 	} else {
 		printf("profile: none%s%s\n", c.profile[0] != '\0' ?
 		    " at " : "", c.profile);

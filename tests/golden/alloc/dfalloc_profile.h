@@ -8,13 +8,17 @@
 
 #include <dfgen/structs/dfstruct.h>
 
-#define	DFALLOC_PROFILE_MAGIC	0x50414644	/* "DFAP" in memory order */
-#define	DFALLOC_PROFILE_CLASSES	32	/* size classes, the last above all */
+/* "DFAP" in memory order */
+#define	DFALLOC_PROFILE_MAGIC		0x50414644
+/* size classes, the last above all */
+#define	DFALLOC_PROFILE_CLASSES		32
+/* lifetimes: 0, 1, 2 to 3, ..., 2^30 allocations and more */
+#define	DFALLOC_PROFILE_LIFETIMES	32
 
 
 /*
  * struct dfalloc_profile
- * 344 (0x158) media bytes, little-endian.
+ * 616 (0x268) media bytes, little-endian.
  */
 struct dfalloc_profile {
 	uint32_t	magic;				/* 0x0000 */
@@ -24,20 +28,23 @@ struct dfalloc_profile {
 	uint32_t	runs;				/* 0x000c */
 	uint64_t	key;				/* 0x0010 */
 	uint64_t	allocs;				/* 0x0018 */
-	uint64_t	frees;				/* 0x0020 */
-	uint64_t	lifo_frees;			/* 0x0028 */
-	uint64_t	cross_frees;			/* 0x0030 */
-	uint64_t	reallocs;			/* 0x0038 */
-	uint64_t	live_at_exit;			/* 0x0040 */
-	uint64_t	peak_live_bytes;		/* 0x0048 */
-	uint64_t	run_ns;				/* 0x0050 */
-	uint64_t	class_allocs[DFALLOC_PROFILE_CLASSES];	/* 0x0058 */
+	uint64_t	reallocs;			/* 0x0020 */
+	uint64_t	samples;			/* 0x0028 */
+	uint64_t	sampled;			/* 0x0030 */
+	uint64_t	frees;				/* 0x0038 */
+	uint64_t	lifo_frees;			/* 0x0040 */
+	uint64_t	cross_frees;			/* 0x0048 */
+	uint64_t	live_at_exit;			/* 0x0050 */
+	uint64_t	peak_live_bytes;		/* 0x0058 */
+	uint64_t	run_ns;				/* 0x0060 */
+	uint64_t	class_allocs[DFALLOC_PROFILE_CLASSES];	/* 0x0068 */
+	uint64_t	lifetimes[DFALLOC_PROFILE_LIFETIMES];	/* 0x0168 */
 };
 
-#define	DFALLOC_PROFILE_SIZE	344
+#define	DFALLOC_PROFILE_SIZE	616
 
-_Static_assert(sizeof(struct dfalloc_profile) == 344,
-    "struct dfalloc_profile: 344 bytes");
+_Static_assert(sizeof(struct dfalloc_profile) == 616,
+    "struct dfalloc_profile: 616 bytes");
 _Static_assert(offsetof(struct dfalloc_profile, magic) == 0x0000,
     "dfalloc_profile.magic at 0x0000");
 _Static_assert(offsetof(struct dfalloc_profile, version) == 0x0004,
@@ -52,22 +59,28 @@ _Static_assert(offsetof(struct dfalloc_profile, key) == 0x0010,
     "dfalloc_profile.key at 0x0010");
 _Static_assert(offsetof(struct dfalloc_profile, allocs) == 0x0018,
     "dfalloc_profile.allocs at 0x0018");
-_Static_assert(offsetof(struct dfalloc_profile, frees) == 0x0020,
-    "dfalloc_profile.frees at 0x0020");
-_Static_assert(offsetof(struct dfalloc_profile, lifo_frees) == 0x0028,
-    "dfalloc_profile.lifo_frees at 0x0028");
-_Static_assert(offsetof(struct dfalloc_profile, cross_frees) == 0x0030,
-    "dfalloc_profile.cross_frees at 0x0030");
-_Static_assert(offsetof(struct dfalloc_profile, reallocs) == 0x0038,
-    "dfalloc_profile.reallocs at 0x0038");
-_Static_assert(offsetof(struct dfalloc_profile, live_at_exit) == 0x0040,
-    "dfalloc_profile.live_at_exit at 0x0040");
-_Static_assert(offsetof(struct dfalloc_profile, peak_live_bytes) == 0x0048,
-    "dfalloc_profile.peak_live_bytes at 0x0048");
-_Static_assert(offsetof(struct dfalloc_profile, run_ns) == 0x0050,
-    "dfalloc_profile.run_ns at 0x0050");
-_Static_assert(offsetof(struct dfalloc_profile, class_allocs) == 0x0058,
-    "dfalloc_profile.class_allocs at 0x0058");
+_Static_assert(offsetof(struct dfalloc_profile, reallocs) == 0x0020,
+    "dfalloc_profile.reallocs at 0x0020");
+_Static_assert(offsetof(struct dfalloc_profile, samples) == 0x0028,
+    "dfalloc_profile.samples at 0x0028");
+_Static_assert(offsetof(struct dfalloc_profile, sampled) == 0x0030,
+    "dfalloc_profile.sampled at 0x0030");
+_Static_assert(offsetof(struct dfalloc_profile, frees) == 0x0038,
+    "dfalloc_profile.frees at 0x0038");
+_Static_assert(offsetof(struct dfalloc_profile, lifo_frees) == 0x0040,
+    "dfalloc_profile.lifo_frees at 0x0040");
+_Static_assert(offsetof(struct dfalloc_profile, cross_frees) == 0x0048,
+    "dfalloc_profile.cross_frees at 0x0048");
+_Static_assert(offsetof(struct dfalloc_profile, live_at_exit) == 0x0050,
+    "dfalloc_profile.live_at_exit at 0x0050");
+_Static_assert(offsetof(struct dfalloc_profile, peak_live_bytes) == 0x0058,
+    "dfalloc_profile.peak_live_bytes at 0x0058");
+_Static_assert(offsetof(struct dfalloc_profile, run_ns) == 0x0060,
+    "dfalloc_profile.run_ns at 0x0060");
+_Static_assert(offsetof(struct dfalloc_profile, class_allocs) == 0x0068,
+    "dfalloc_profile.class_allocs at 0x0068");
+_Static_assert(offsetof(struct dfalloc_profile, lifetimes) == 0x0168,
+    "dfalloc_profile.lifetimes at 0x0168");
 
 static __inline uint32_t
 dfalloc_profile_get_magic(const void *p)
@@ -168,6 +181,48 @@ dfalloc_profile_set_allocs(void *p, uint64_t v)
 }
 
 static __inline uint64_t
+dfalloc_profile_get_reallocs(const void *p)
+{
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct dfalloc_profile, reallocs), DFS_SWAP_LITTLE));
+}
+
+static __inline void
+dfalloc_profile_set_reallocs(void *p, uint64_t v)
+{
+	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, reallocs),
+	    (uint64_t)v, DFS_SWAP_LITTLE);
+}
+
+static __inline uint64_t
+dfalloc_profile_get_samples(const void *p)
+{
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct dfalloc_profile, samples), DFS_SWAP_LITTLE));
+}
+
+static __inline void
+dfalloc_profile_set_samples(void *p, uint64_t v)
+{
+	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, samples),
+	    (uint64_t)v, DFS_SWAP_LITTLE);
+}
+
+static __inline uint64_t
+dfalloc_profile_get_sampled(const void *p)
+{
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct dfalloc_profile, sampled), DFS_SWAP_LITTLE));
+}
+
+static __inline void
+dfalloc_profile_set_sampled(void *p, uint64_t v)
+{
+	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, sampled),
+	    (uint64_t)v, DFS_SWAP_LITTLE);
+}
+
+static __inline uint64_t
 dfalloc_profile_get_frees(const void *p)
 {
 	return ((uint64_t)dfs_get64((const uint8_t *)p +
@@ -206,20 +261,6 @@ static __inline void
 dfalloc_profile_set_cross_frees(void *p, uint64_t v)
 {
 	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, cross_frees),
-	    (uint64_t)v, DFS_SWAP_LITTLE);
-}
-
-static __inline uint64_t
-dfalloc_profile_get_reallocs(const void *p)
-{
-	return ((uint64_t)dfs_get64((const uint8_t *)p +
-	    offsetof(struct dfalloc_profile, reallocs), DFS_SWAP_LITTLE));
-}
-
-static __inline void
-dfalloc_profile_set_reallocs(void *p, uint64_t v)
-{
-	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, reallocs),
 	    (uint64_t)v, DFS_SWAP_LITTLE);
 }
 
@@ -281,6 +322,21 @@ dfalloc_profile_set_class_allocs(void *p, size_t i, uint64_t v)
 	dfs_put64((uint8_t *)p +
 	    offsetof(struct dfalloc_profile, class_allocs) + i * 8, (uint64_t)v,
 	    DFS_SWAP_LITTLE);
+}
+
+static __inline uint64_t
+dfalloc_profile_get_lifetimes(const void *p, size_t i)
+{
+	return ((uint64_t)dfs_get64((const uint8_t *)p +
+	    offsetof(struct dfalloc_profile, lifetimes) + i * 8,
+	    DFS_SWAP_LITTLE));
+}
+
+static __inline void
+dfalloc_profile_set_lifetimes(void *p, size_t i, uint64_t v)
+{
+	dfs_put64((uint8_t *)p + offsetof(struct dfalloc_profile, lifetimes) +
+	    i * 8, (uint64_t)v, DFS_SWAP_LITTLE);
 }
 
 int	dfalloc_profile_decode(struct dfalloc_profile *, const void *, size_t,
