@@ -61,7 +61,7 @@ uint64_t
 dfa_sample_allocs(const struct dfa_thread *t, unsigned int class)
 {
 	return (t->prof.class_allocs[class] + t->sample_gap[class] -
-	    t->sample_left[class]);
+	    (uint32_t)t->sample_left[class]);
 }
 
 /* The allocations `t` has made in every class so far. */
@@ -107,7 +107,7 @@ dfa_sample_begin(unsigned int class)
 	next = w < DFA_SAMPLE_PERIOD ? 2 * w : DFA_SAMPLE_PERIOD;
 	at = (uint32_t)(dfa_sample_random(t) >> 32) & (next - 1);
 	t->sample_gap[class] = t->sample_rest[class] + at;
-	t->sample_left[class] = t->sample_gap[class];
+	t->sample_left[class] = (int32_t)t->sample_gap[class];
 	t->sample_rest[class] = next - 1 - at;
 	t->sample_period[class] = next;
 	return (w);

@@ -108,7 +108,7 @@ struct dfa_thread {
 	 * period the next sample is in (0: none taken yet), and what is
 	 * left of that period after it.
 	 */
-	uint32_t	sample_left[DFALLOC_NCLASSES + 1];
+	int32_t		sample_left[DFALLOC_NCLASSES + 1];
 	uint32_t	sample_gap[DFALLOC_NCLASSES + 1];
 	uint32_t	sample_period[DFALLOC_NCLASSES + 1];
 	uint32_t	sample_rest[DFALLOC_NCLASSES + 1];
