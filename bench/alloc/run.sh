@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The alloc family: the four behaviours of issue ALLOC_TABLES and two
-# real programs, through LD_PRELOAD, for the C library's malloc, each of
+# real programs (libdfalloc after one profiling run), through
+# LD_PRELOAD, for the C library's malloc, each of
 # jemalloc, mimalloc and tcmalloc that is installed (bootstrap.sh
 # installs them from apt), and libdfalloc: profiling (its overhead),
 # then dispatching from the profile that run wrote (each workload is
@@ -119,13 +120,31 @@ awk 'BEGIN { for (i = 0; i < 1000000; i++)
     printf "%d line %d\n", (i * 7919) % 1000003, i }' > "$work/big.txt"
 printf 'import json\nprint(len(json.dumps([list(range(i)) for i in range(3000)])))\n' \
     > "$work/prog.py"
+# dfalloc runs each program once profiling, then dispatching from that
+# profile; /usr/bin/time runs it through env, so that only the program
+# is preloaded and the profiles under DFALLOC_DIR are the program's.
+mkdir "$work/real"
 echo
-echo "real programs: wall seconds, peak RSS KiB (dfalloc: default behaviour)"
+echo "real programs: wall seconds, peak RSS KiB (dfalloc: after one"
+echo "profiling run, the behaviour it chose in brackets)"
 for prog in "sort $work/big.txt" "$PYTHON $work/prog.py"; do
 	printf '%s\n' "${prog%% *}"
 	for a in $allocs; do
-		run "$a" /usr/bin/time -f '%e %M' -o "$work/time" $prog \
-		    > /dev/null
-		printf '  %-10s %s\n' "${a%%=*}" "$(cat "$work/time")"
+		if [ "${a%%=*}" = dfalloc ]; then
+			DFALLOC_DIR=$work/real DFALLOC_MODE=profile \
+			    LD_PRELOAD=${a#*=} $prog > /dev/null
+			DFALLOC_DIR=$work/real DFALLOC_EXPLAIN=1 \
+			    LD_PRELOAD=${a#*=} $prog 2>&1 > /dev/null |
+			    sed -n 's/.*behaviour /[/p' > "$work/why"
+			/usr/bin/time -f '%e %M' -o "$work/time" env \
+			    DFALLOC_DIR="$work/real" LD_PRELOAD="${a#*=}" \
+			    $prog > /dev/null
+			printf '  %-10s %s %s]\n' dfalloc "$(cat "$work/time")" \
+			    "$(cat "$work/why")"
+		else
+			run "$a" /usr/bin/time -f '%e %M' -o "$work/time" \
+			    $prog > /dev/null
+			printf '  %-10s %s\n' "${a%%=*}" "$(cat "$work/time")"
+		fi
 	done
 done
