@@ -1,9 +1,16 @@
 /*
- * Large objects: a run of whole spans each.  A freed run waits on a
- * list for a request of between half its spans and all of them; a run
- * of DFA_LARGE_RETURN spans or more first goes back to the system
- * (mapped over with fresh pages), a smaller one keeps its pages and is
- * marked dirty (its span's class byte) so that calloc() clears it.
+ * Large objects: a run of whole spans each.  Free runs wait on a list,
+ * merged with the free runs on either side, and a request takes the
+ * smallest that holds it, the rest staying free.  A run of
+ * DFA_LARGE_RETURN spans or more that the program frees goes back to
+ * the system first (mapped over with fresh pages); the pages of a
+ * smaller one are kept, and its span's class byte marks it dirty, so
+ * that calloc() clears it.
+ *
+ * A free run is marked by DFA_KIND_FREE and its length in `run` at its
+ * first span and at its last, so that a run being freed finds the free
+ * runs that touch it.  The list, the marks of free runs and the region's
+ * marks of large runs are the lock's.
  */
 #define	_GNU_SOURCE
 
@@ -16,63 +23,124 @@
 
 struct dfa_run {
 	struct dfa_run	*next;
-	size_t		nspans;
+	struct dfa_run	*prev;
 };
 
 #define	DFA_LARGE_RETURN	16
+#define	DFA_LARGE_MOVE		4
 
 static pthread_mutex_t dfa_large_mtx = PTHREAD_MUTEX_INITIALIZER;
 static struct dfa_run *dfa_runs;
 
+static size_t
+dfa_run_spans(const struct dfa_run *r)
+{
+	return (dfa_region.run[dfa_span_of(r)]);
+}
+
+/* Spans [span, span + n) as a free run, `dirty` or not, on the list. */
+static void
+dfa_run_free(size_t span, size_t n, int dirty)
+{
+	struct dfa_run *r = (struct dfa_run *)(dfa_region.base +
+	    (span << DFA_SPAN_SHIFT));
+
+	dfa_region.run[span] = dfa_region.run[span + n - 1] = (uint32_t)n;
+	dfa_region.class[span] = (uint8_t)dirty;
+	dfa_region.kind[span + n - 1] = DFA_KIND_FREE;
+	__atomic_store_n(&dfa_region.kind[span], (uint8_t)DFA_KIND_FREE,
+	    __ATOMIC_RELEASE);
+	r->prev = NULL;
+	if ((r->next = dfa_runs) != NULL)
+		r->next->prev = r;
+	dfa_runs = r;
+}
+
+/* Free run `r` off the list, its marks gone; whether it was dirty. */
+static int
+dfa_run_take(struct dfa_run *r)
+{
+	size_t span = dfa_span_of(r), n = dfa_run_spans(r);
+
+	if (r->prev != NULL)
+		r->prev->next = r->next;
+	else
+		dfa_runs = r->next;
+	if (r->next != NULL)
+		r->next->prev = r->prev;
+	dfa_region.kind[span] = dfa_region.kind[span + n - 1] =
+	    DFA_KIND_NONE;
+	return (dfa_region.class[span]);
+}
+
 void *
 dfa_large_alloc(size_t size)
 {
-	struct dfa_run **rp, *r;
-	size_t nspans;
+	struct dfa_run *r, *best = NULL;
+	size_t nspans, n, span;
+	int dirty;
 
 	nspans = (size + DFA_SPAN_SIZE - 1) >> DFA_SPAN_SHIFT;
 	if (nspans == 0 || nspans > UINT32_MAX)
 		return (NULL);
 	pthread_mutex_lock(&dfa_large_mtx);
-	for (rp = &dfa_runs; (r = *rp) != NULL; rp = &r->next) {
-		if (r->nspans >= nspans && r->nspans / 2 <= nspans) {
-			*rp = r->next;
+	for (r = dfa_runs; r != NULL; r = r->next) {
+		n = dfa_run_spans(r);
+		if (n >= nspans && (best == NULL || n < dfa_run_spans(best)))
+			best = r;
+		if (n == nspans)
 			break;
-		}
 	}
+	if (best == NULL) {
+		pthread_mutex_unlock(&dfa_large_mtx);
+		return (dfa_span_get(nspans, DFA_KIND_LARGE, 0));
+	}
+	span = dfa_span_of(best);
+	n = dfa_run_spans(best);
+	dirty = dfa_run_take(best);
+	if (n > nspans)
+		dfa_run_free(span + nspans, n - nspans, dirty);
+	dfa_region.run[span] = (uint32_t)nspans;
+	dfa_region.class[span] = (uint8_t)dirty;
+	dfa_region.owner[span] = dfa_self_id();
+	__atomic_store_n(&dfa_region.kind[span], (uint8_t)DFA_KIND_LARGE,
+	    __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&dfa_large_mtx);
-	if (r != NULL) {
-		r->next = NULL;
-		r->nspans = 0;
-		dfa_region.owner[dfa_span_of(r)] = dfa_self_id();
-		__atomic_store_n(&dfa_region.kind[dfa_span_of(r)],
-		    (uint8_t)DFA_KIND_LARGE, __ATOMIC_RELEASE);
-		return (r);
-	}
-	return (dfa_span_get(nspans, DFA_KIND_LARGE, 0));
+	return (best);
 }
 
 /*
- * A run goes on the list of free runs: `clean` when its pages are fresh
- * already, else after going back to the system if it is long enough.
+ * Run `ptr` is free: `clean` when its pages are fresh already, else
+ * given fresh ones if it is long enough; then merged with the free runs
+ * on either side.
  */
 static void
 dfa_large_put(void *ptr, int clean)
 {
 	size_t span = dfa_span_of(ptr);
-	size_t nspans = dfa_region.run[span];
-	struct dfa_run *r = ptr;
+	size_t n = dfa_region.run[span];
+	int dirty;
 
-	dfa_region.kind[span] = DFA_KIND_NONE;
-	dfa_region.class[span] = 1;
-	if (clean || (nspans >= DFA_LARGE_RETURN && mmap(ptr,
-	    nspans << DFA_SPAN_SHIFT, PROT_READ | PROT_WRITE, MAP_PRIVATE |
-	    MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) != MAP_FAILED))
-		dfa_region.class[span] = 0;
-	r->nspans = nspans;
+	if (!clean && n >= DFA_LARGE_RETURN && mmap(ptr,
+	    n << DFA_SPAN_SHIFT, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) != MAP_FAILED)
+		clean = 1;
+	dirty = !clean;
 	pthread_mutex_lock(&dfa_large_mtx);
-	r->next = dfa_runs;
-	dfa_runs = r;
+	dfa_region.kind[span] = DFA_KIND_NONE;
+	if (span + n < dfa_region.nspans &&
+	    dfa_region.kind[span + n] == DFA_KIND_FREE) {
+		dirty |= dfa_run_take((struct dfa_run *)(dfa_region.base +
+		    ((span + n) << DFA_SPAN_SHIFT)));
+		n += dfa_region.run[span + n];
+	}
+	if (span > 0 && dfa_region.kind[span - 1] == DFA_KIND_FREE) {
+		span -= dfa_region.run[span - 1];
+		dirty |= dfa_run_take((struct dfa_run *)(dfa_region.base +
+		    (span << DFA_SPAN_SHIFT)));
+		n += dfa_region.run[span];
+	}
+	dfa_run_free(span, n, dirty);
 	pthread_mutex_unlock(&dfa_large_mtx);
 }
 
@@ -85,11 +153,14 @@ dfa_large_free(void *ptr)
 /*
  * A large object grown to `size`: a new run, a quarter larger than
  * asked, so that a buffer grown step by step moves a few times only.
- * The old run's pages are moved into it rather than copied (mremap), so
- * that such a buffer, as a string builder's is, never needs its old and
- * new sizes at once, and the old run's range gets fresh pages: it goes
- * back free and clean, however short.  NULL when there is no run to be
- * had; the caller copies instead.
+ * A run of DFA_LARGE_MOVE spans or more has its pages moved into the
+ * new one rather than copied (mremap), so that such a buffer, as a
+ * string builder's is, never needs its old and new sizes at once, and
+ * the old run's range gets fresh pages: it goes back free and clean.  A
+ * shorter one is copied and keeps its pages, as a free would: copying
+ * it costs less than the system call and the faults of its fresh pages
+ * when the range is used again.  NULL when there is no run to be had;
+ * the caller copies instead.
  */
 void *
 dfa_large_grow(void *ptr, size_t size)
@@ -101,7 +172,8 @@ dfa_large_grow(void *ptr, size_t size)
 	    (p = dfa_large_alloc(size + size / 4)) == NULL)
 		return (NULL);
 #ifdef __linux__
-	if (mremap(ptr, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, p) !=
+	if (len >= (size_t)DFA_LARGE_MOVE << DFA_SPAN_SHIFT &&
+	    mremap(ptr, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, p) !=
 	    MAP_FAILED) {
 		if (mmap(ptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE |
 		    MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) ==

@@ -38,6 +38,7 @@ enum dfa_kind {
 	DFA_KIND_FLIST,
 	DFA_KIND_LARGE,
 	DFA_KIND_SAMPLE,	/* profiling: the sampled objects of a class */
+	DFA_KIND_FREE,		/* the first or last span of a free large run */
 };
 
 struct dfa_region {
@@ -46,7 +47,8 @@ struct dfa_region {
 	size_t		nspans;
 	size_t		next;		/* first span never handed out */
 	uint8_t		*kind;		/* per span: enum dfa_kind */
-	uint8_t		*class;		/* per span: size class (slab, flist) */
+	uint8_t		*class;		/* per span: size class (slab, flist);
+					   1: a large run's pages are dirty */
 	uint32_t	*run;		/* per span: spans in a large run */
 	uint16_t	*owner;		/* per span: the thread that took it */
 };
