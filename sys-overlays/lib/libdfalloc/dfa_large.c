@@ -151,8 +151,39 @@ dfa_large_free(void *ptr)
 }
 
 /*
- * A large object grown to `size`: a new run, a quarter larger than
- * asked, so that a buffer grown step by step moves a few times only.
+ * Run `ptr` grown in place to hold `need` spans, and up to `want`, from
+ * the free run after it: 1, else 0.
+ */
+static int
+dfa_large_extend(void *ptr, size_t need, size_t want)
+{
+	size_t span = dfa_span_of(ptr), n, m;
+	int dirty;
+
+	pthread_mutex_lock(&dfa_large_mtx);
+	n = dfa_region.run[span];
+	if (span + n >= dfa_region.nspans ||
+	    dfa_region.kind[span + n] != DFA_KIND_FREE ||
+	    n + (m = dfa_region.run[span + n]) < need) {
+		pthread_mutex_unlock(&dfa_large_mtx);
+		return (0);
+	}
+	dirty = dfa_run_take((struct dfa_run *)(dfa_region.base +
+	    ((span + n) << DFA_SPAN_SHIFT)));
+	if (n + m > want)
+		dfa_run_free(span + want, n + m - want, dirty);
+	else
+		want = n + m;
+	dfa_region.run[span] = (uint32_t)want;
+	pthread_mutex_unlock(&dfa_large_mtx);
+	return (1);
+}
+
+/*
+ * A large object grown to `size`, and a quarter more, so that a buffer
+ * grown step by step moves a few times only: in place when the run
+ * after it is free and long enough, as a heap grows a chunk into the
+ * free one after it; else into a new run.
  * A run of DFA_LARGE_MOVE spans or more has its pages moved into the
  * new one rather than copied (mremap), so that such a buffer, as a
  * string builder's is, never needs its old and new sizes at once, and
@@ -168,8 +199,12 @@ dfa_large_grow(void *ptr, size_t size)
 	size_t len = dfa_large_usable_size(ptr);
 	void *p;
 
-	if (size > SIZE_MAX - size / 4 ||
-	    (p = dfa_large_alloc(size + size / 4)) == NULL)
+	if (size > SIZE_MAX - size / 4)
+		return (NULL);
+	if (dfa_large_extend(ptr, (size + DFA_SPAN_SIZE - 1) >> DFA_SPAN_SHIFT,
+	    (size + size / 4 + DFA_SPAN_SIZE - 1) >> DFA_SPAN_SHIFT))
+		return (ptr);
+	if ((p = dfa_large_alloc(size + size / 4)) == NULL)
 		return (NULL);
 #ifdef __linux__
 	if (len >= (size_t)DFA_LARGE_MOVE << DFA_SPAN_SHIFT &&
