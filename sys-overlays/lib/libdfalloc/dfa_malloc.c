@@ -211,7 +211,10 @@ dfa_owner(const void *ptr, const char *what)
 	return (dfa_kind_alloc[kind]);
 }
 
-/* Whether `ptr`, about to be freed elsewhere, may be a sample. */
+/*
+ * Whether an object freed outside the slab, the free lists and the
+ * sample spans may be a sample: while profiling, if any are live.
+ */
 static __inline int
 dfa_maybe_sample(void)
 {
@@ -401,6 +404,8 @@ dfa_aligned(size_t align, size_t size)
 		p = NULL;
 	if (p == NULL)
 		errno = ENOMEM;
+	else if (dfa_profiling)
+		dfa_self.prof.class_allocs[dfalloc_class_of(size)]++;
 	return (p);
 }
 
