@@ -92,8 +92,11 @@ random_live(size_t live)
 	size_t i, k, n = 4 * live;
 	double t;
 
-	for (i = 0; i < live; i++)
+	/* Written, as the loop writes what it allocates. */
+	for (i = 0; i < live; i++) {
 		objs[i] = malloc(small());
+		*(char *)objs[i] = 1;
+	}
 	t = now();
 	for (i = 0; i < n; i++) {
 		k = next() % live;
