@@ -62,7 +62,7 @@ run() {
 echo "ns per malloc+free pair (lower is better).  dfa:profiling is"
 echo "libdfalloc counting; dfa:profiled dispatches from that run's profile"
 echo "(the behaviour it chose in brackets); dfa:B is behaviour B, seeded"
-behaviours="general churn shared bulk never_free"
+behaviours="general private churn shared bulk never_free"
 mkdir "$work/profiles"
 printf '%-9s' workload
 for a in $allocs; do

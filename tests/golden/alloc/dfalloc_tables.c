@@ -122,6 +122,7 @@ const char *const dfalloc_behaviour_name[DFALLOC_NBEHAVIOURS] = {
 	"shared",
 	"bulk",
 	"churn",
+	"private",
 	"general",
 };
 
@@ -173,6 +174,11 @@ const struct dfalloc_rule dfalloc_rule[DFALLOC_NBEHAVIOURS] = {
 		.when = "lifo >= 500",
 		.metrics = 0x2,
 		.doc = "short-lived objects, newest freed first",
+	},
+	[DFALLOC_BEHAVIOUR_PRIVATE] = {
+		.when = "cross_thread < 5",
+		.metrics = 0x8,
+		.doc = "objects stay in the thread that allocates them",
 	},
 	[DFALLOC_BEHAVIOUR_GENERAL] = {
 		.when = "",
@@ -327,6 +333,41 @@ const uint8_t dfalloc_dispatch[DFALLOC_NBEHAVIOURS][DFALLOC_NCLASSES + 1] = {
 		DFALLOC_ALLOC_FREELIST,	/* s32768: lifo */
 		DFALLOC_ALLOC_LARGE,	/* large */
 	},
+	/* private: wants fixed_size, long_lived */
+	[DFALLOC_BEHAVIOUR_PRIVATE] = {
+		DFALLOC_ALLOC_SLAB,	/* s16: fixed_size */
+		DFALLOC_ALLOC_SLAB,	/* s32: fixed_size */
+		DFALLOC_ALLOC_SLAB,	/* s48: fixed_size */
+		DFALLOC_ALLOC_SLAB,	/* s64: fixed_size */
+		DFALLOC_ALLOC_SLAB,	/* s80: fixed_size */
+		DFALLOC_ALLOC_SLAB,	/* s96: fixed_size */
+		DFALLOC_ALLOC_SLAB,	/* s112: fixed_size */
+		DFALLOC_ALLOC_SLAB,	/* s128: fixed_size */
+		DFALLOC_ALLOC_SLAB,	/* s160: fixed_size */
+		DFALLOC_ALLOC_SLAB,	/* s192: fixed_size */
+		DFALLOC_ALLOC_SLAB,	/* s224: fixed_size */
+		DFALLOC_ALLOC_SLAB,	/* s256: fixed_size */
+		DFALLOC_ALLOC_FREELIST,	/* s320: long_lived */
+		DFALLOC_ALLOC_FREELIST,	/* s384: long_lived */
+		DFALLOC_ALLOC_FREELIST,	/* s448: long_lived */
+		DFALLOC_ALLOC_FREELIST,	/* s512: long_lived */
+		DFALLOC_ALLOC_FREELIST,	/* s640: long_lived */
+		DFALLOC_ALLOC_FREELIST,	/* s768: long_lived */
+		DFALLOC_ALLOC_FREELIST,	/* s896: long_lived */
+		DFALLOC_ALLOC_FREELIST,	/* s1024: long_lived */
+		DFALLOC_ALLOC_FREELIST,	/* s1280: long_lived */
+		DFALLOC_ALLOC_FREELIST,	/* s1536: long_lived */
+		DFALLOC_ALLOC_FREELIST,	/* s1792: long_lived */
+		DFALLOC_ALLOC_FREELIST,	/* s2048: long_lived */
+		DFALLOC_ALLOC_FREELIST,	/* s2560: long_lived */
+		DFALLOC_ALLOC_FREELIST,	/* s3072: long_lived */
+		DFALLOC_ALLOC_FREELIST,	/* s3584: long_lived */
+		DFALLOC_ALLOC_FREELIST,	/* s4096: long_lived */
+		DFALLOC_ALLOC_FREELIST,	/* s8192: long_lived */
+		DFALLOC_ALLOC_FREELIST,	/* s16384: long_lived */
+		DFALLOC_ALLOC_FREELIST,	/* s32768: long_lived */
+		DFALLOC_ALLOC_LARGE,	/* large: long_lived */
+	},
 	/* general: wants long_lived, cheap_setup */
 	[DFALLOC_BEHAVIOUR_GENERAL] = {
 		DFALLOC_ALLOC_FREELIST,	/* s16: long_lived, cheap_setup */
@@ -380,6 +421,8 @@ dfalloc_holds(int b, const struct dfalloc_metrics *m)
 		return ((m->live_at_exit >= 500) && (m->realloc < 100));
 	case DFALLOC_BEHAVIOUR_CHURN:
 		return (m->lifo >= 500);
+	case DFALLOC_BEHAVIOUR_PRIVATE:
+		return (m->cross_thread < 5);
 	default:
 		return (1);
 	}
