@@ -401,6 +401,23 @@ field() {
 	assert_line "behaviour: shared, from its profile"
 }
 
+@test "alloc profile: objects that grow, move and change threads keep their contents, profiled and dispatched" {
+	mkdir "$BATS_TEST_TMPDIR/p"
+	cc $CWARN -O1 -o "$BATS_TEST_TMPDIR/handover" \
+	    "$FIXTURES/alloc/handover.c" -lpthread
+	DFALLOC_DIR=$BATS_TEST_TMPDIR/p DFALLOC_MODE=profile LD_PRELOAD=$LIB \
+	    run --separate-stderr "$BATS_TEST_TMPDIR/handover"
+	assert_success
+	assert_output "handover: ok"
+	assert_equal "$stderr" ""
+	DFALLOC_DIR=$BATS_TEST_TMPDIR/p DFALLOC_EXPLAIN=1 LD_PRELOAD=$LIB \
+	    run --separate-stderr "$BATS_TEST_TMPDIR/handover"
+	assert_success
+	assert_output "handover: ok"
+	[[ $stderr =~ ", cross_thread "[0-9]{3}", ".*": behaviour shared"$ ]] ||
+	    fail "$stderr"
+}
+
 # crc_of FILE [VERSION]: whether FILE's stored CRC is CRC-32C of the
 # record with its field zero; then (with VERSION set) reseal it.
 crc_of() {
