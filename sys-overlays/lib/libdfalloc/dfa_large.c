@@ -38,12 +38,27 @@ dfa_run_spans(const struct dfa_run *r)
 	return (dfa_region.run[dfa_span_of(r)]);
 }
 
+static struct dfa_run *
+dfa_run_at(size_t span)
+{
+	return ((struct dfa_run *)(dfa_region.base + (span << DFA_SPAN_SHIFT)));
+}
+
+/* The free run that starts at span `span`, or NULL. */
+static struct dfa_run *
+dfa_run_free_at(size_t span)
+{
+	if (span >= dfa_region.nspans ||
+	    dfa_region.kind[span] != DFA_KIND_FREE)
+		return (NULL);
+	return (dfa_run_at(span));
+}
+
 /* Spans [span, span + n) as a free run, `dirty` or not, on the list. */
 static void
 dfa_run_free(size_t span, size_t n, int dirty)
 {
-	struct dfa_run *r = (struct dfa_run *)(dfa_region.base +
-	    (span << DFA_SPAN_SHIFT));
+	struct dfa_run *r = dfa_run_at(span);
 
 	dfa_region.run[span] = dfa_region.run[span + n - 1] = (uint32_t)n;
 	dfa_region.class[span] = (uint8_t)dirty;
@@ -119,6 +134,7 @@ dfa_large_put(void *ptr, int clean)
 {
 	size_t span = dfa_span_of(ptr);
 	size_t n = dfa_region.run[span];
+	struct dfa_run *next;
 	int dirty;
 
 	if (!clean && n >= DFA_LARGE_RETURN && mmap(ptr,
@@ -128,17 +144,15 @@ dfa_large_put(void *ptr, int clean)
 	dirty = !clean;
 	pthread_mutex_lock(&dfa_large_mtx);
 	dfa_region.kind[span] = DFA_KIND_NONE;
-	if (span + n < dfa_region.nspans &&
-	    dfa_region.kind[span + n] == DFA_KIND_FREE) {
-		dirty |= dfa_run_take((struct dfa_run *)(dfa_region.base +
-		    ((span + n) << DFA_SPAN_SHIFT)));
-		n += dfa_region.run[span + n];
+	if ((next = dfa_run_free_at(span + n)) != NULL) {
+		n += dfa_run_spans(next);
+		dirty |= dfa_run_take(next);
 	}
+	/* A free run's last span is marked too. */
 	if (span > 0 && dfa_region.kind[span - 1] == DFA_KIND_FREE) {
 		span -= dfa_region.run[span - 1];
-		dirty |= dfa_run_take((struct dfa_run *)(dfa_region.base +
-		    (span << DFA_SPAN_SHIFT)));
 		n += dfa_region.run[span];
+		dirty |= dfa_run_take(dfa_run_at(span));
 	}
 	dfa_run_free(span, n, dirty);
 	pthread_mutex_unlock(&dfa_large_mtx);
@@ -158,18 +172,17 @@ static int
 dfa_large_extend(void *ptr, size_t need, size_t want)
 {
 	size_t span = dfa_span_of(ptr), n, m;
+	struct dfa_run *next;
 	int dirty;
 
 	pthread_mutex_lock(&dfa_large_mtx);
 	n = dfa_region.run[span];
-	if (span + n >= dfa_region.nspans ||
-	    dfa_region.kind[span + n] != DFA_KIND_FREE ||
-	    n + (m = dfa_region.run[span + n]) < need) {
+	if ((next = dfa_run_free_at(span + n)) == NULL ||
+	    n + (m = dfa_run_spans(next)) < need) {
 		pthread_mutex_unlock(&dfa_large_mtx);
 		return (0);
 	}
-	dirty = dfa_run_take((struct dfa_run *)(dfa_region.base +
-	    ((span + n) << DFA_SPAN_SHIFT)));
+	dirty = dfa_run_take(next);
 	if (n + m > want)
 		dfa_run_free(span + want, n + m - want, dirty);
 	else

@@ -158,7 +158,7 @@ dfa_alloc_in(size_t size, int counted)
 		return (dfa_malloc_boot(size));
 	c = dfalloc_class_of(size);
 	if (counted &&
-	    __builtin_expect(--dfa_self.sample_left[c] < 0, 0))
+	    __builtin_expect(--dfa_self.sample.left[c] < 0, 0))
 		return (dfa_alloc_sample(size, c));
 	/* The two allocators of most classes, in line; the rest by table. */
 	a = row[c];

@@ -174,10 +174,7 @@ dfa_profile_thread_exit(struct dfa_thread *t)
 	dfa_add(&dfa_process, t);
 	pthread_mutex_unlock(&dfa_profile_mtx);
 	memset(&t->prof, 0, sizeof(t->prof));
-	memset(t->sample_left, 0, sizeof(t->sample_left));
-	memset(t->sample_gap, 0, sizeof(t->sample_gap));
-	memset(t->sample_period, 0, sizeof(t->sample_period));
-	memset(t->sample_rest, 0, sizeof(t->sample_rest));
+	memset(&t->sample, 0, sizeof(t->sample));
 }
 
 /* At exit: this run added to the stored profile, written whole. */

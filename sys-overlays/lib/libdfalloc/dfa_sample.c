@@ -68,8 +68,8 @@ dfa_sample_abort(void)
 uint64_t
 dfa_sample_allocs(const struct dfa_thread *t, unsigned int class)
 {
-	return (t->prof.class_allocs[class] + t->sample_gap[class] -
-	    (uint32_t)t->sample_left[class]);
+	return (t->prof.class_allocs[class] + t->sample.gap[class] -
+	    (uint32_t)t->sample.left[class]);
 }
 
 /* The allocations `t` has made in every class so far. */
@@ -110,14 +110,14 @@ dfa_sample_begin(unsigned int class)
 	struct dfa_thread *t = &dfa_self;
 	uint32_t w, next, at;
 
-	w = t->sample_period[class] == 0 ? 1 : t->sample_period[class];
-	t->prof.class_allocs[class] += t->sample_gap[class] + 1;
+	w = t->sample.period[class] == 0 ? 1 : t->sample.period[class];
+	t->prof.class_allocs[class] += t->sample.gap[class] + 1;
 	next = w < DFA_SAMPLE_PERIOD ? 2 * w : DFA_SAMPLE_PERIOD;
 	at = (uint32_t)(dfa_sample_random(t) >> 32) & (next - 1);
-	t->sample_gap[class] = t->sample_rest[class] + at;
-	t->sample_left[class] = (int32_t)t->sample_gap[class];
-	t->sample_rest[class] = next - 1 - at;
-	t->sample_period[class] = next;
+	t->sample.gap[class] = t->sample.rest[class] + at;
+	t->sample.left[class] = (int32_t)t->sample.gap[class];
+	t->sample.rest[class] = next - 1 - at;
+	t->sample.period[class] = next;
 	return (w);
 }
 

@@ -110,10 +110,12 @@ struct dfa_thread {
 	 * period the next sample is in (0: none taken yet), and what is
 	 * left of that period after it.
 	 */
-	int32_t		sample_left[DFALLOC_NCLASSES + 1];
-	uint32_t	sample_gap[DFALLOC_NCLASSES + 1];
-	uint32_t	sample_period[DFALLOC_NCLASSES + 1];
-	uint32_t	sample_rest[DFALLOC_NCLASSES + 1];
+	struct {
+		int32_t		left[DFALLOC_NCLASSES + 1];
+		uint32_t	gap[DFALLOC_NCLASSES + 1];
+		uint32_t	period[DFALLOC_NCLASSES + 1];
+		uint32_t	rest[DFALLOC_NCLASSES + 1];
+	}		sample;
 	uint64_t	sample_rng;
 	struct dfa_counters prof;
 };
