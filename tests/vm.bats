@@ -97,6 +97,39 @@ build_pcap() {
 	assert_line --partial "invalid choice: 'jump'"
 }
 
+@test "vm: --hot chooses the tree dispatch's leaves, and its C gives libpcap's verdicts" {
+	gen --dispatch tree --hot ST=2,LDX_MEM,JEQ_K=8
+	# The search: those three and the switch of the rest, no other.
+	run sed -n '/^#define\tNEXT()/,/^} while (0)/p' "$OUT/cbpf_interp.c"
+	assert_line --partial "goto op_ST;"
+	assert_line --partial "goto op_LDX_MEM;"
+	assert_line --partial "goto op_JEQ_K;"
+	run grep -c "goto op_\|goto cold;" <<<"$output"
+	assert_output 5
+	# The heaviest is the root's first test.
+	sed -n 3p <<<"$(sed -n '/^#define\tNEXT()/,/^} while/p' "$OUT/cbpf_interp.c")" |
+	    grep -q "pc->op < CBPF_OP_JEQ_K"
+	build_pcap "$OUT/pcap"
+	run "$OUT/pcap" filters "$VMFIX/filters.txt" 200 3
+	assert_success
+	assert_line "filters: 37 expressions, 0 disagreements"
+	run "$OUT/pcap" random 20000 44
+	assert_success
+	assert_line --partial ", 0 disagreements"
+}
+
+@test "vm: --hot with a name the definition lacks, or no weight, is a usage error" {
+	run dfgen vm --dispatch tree --hot ST,XOR_KK -o "$OUT" "$CBPF_DEF"
+	assert_failure 2
+	assert_line "dfgen vm: --hot: no instruction or pair 'XOR_KK'; did you mean 'XOR_K'?"
+	assert_file_not_exist "$OUT/cbpf.h"
+	for bad in ST=0 ST=x =3 ST=-1; do
+		run dfgen vm --dispatch tree --hot "$bad" -o "$OUT" "$CBPF_DEF"
+		assert_failure 2
+		assert_line --partial "expected NAME or NAME=N, N from 1, not '$bad'"
+	done
+}
+
 @test "vm: output is the same bytes wherever it is written from" {
 	gen
 	mkdir -p "$BATS_TEST_TMPDIR/elsewhere"
@@ -458,4 +491,12 @@ check_vm_error() {
 
 @test "vm error: fuse not pair" {
 	check_vm_error fuse_not_pair
+}
+
+@test "vm error: hot weight" {
+	check_vm_error hot_weight
+}
+
+@test "vm error: hot word" {
+	check_vm_error hot_word
 }

@@ -27,8 +27,11 @@ move, jump, call, ret) and how it is written (vm_syntax.py).
 instruction wherever FIRST (which must go on to the next instruction)
 is followed by SECOND; the second keeps its own decoding in the next
 slot, for jumps that land there.
-`hot: yes` on an instruction or a pair puts it among those the tree
-dispatch finds by comparisons of its own (vm_tree.py).
+`hot: N` on an instruction or a pair puts it among those the tree
+dispatch finds by comparisons of its own (vm_tree.py), N its weight:
+how often it runs, a run of the instructions that are not hot weighing
+1.  `--hot NAME=N,...` weighs them on the command line instead, to fit
+the tree to the programs a kernel runs.
 
 From that the model derives what each instruction reads and writes and
 the verifier's checks (for a VM with no register file, also as tables
@@ -55,6 +58,8 @@ with retpolines) and stem_asm.c (assembler and disassembler over the
 runtime's dfvm_text.c).
 """
 
+import argparse
+
 from dfgen_core.family import GeneratorFamily
 
 from .vm_build import build_model
@@ -72,6 +77,11 @@ class Vm(GeneratorFamily):
             help="interpreter dispatch: a switch (default), computed "
             "goto, or a tree of comparisons each instruction repeats "
             "(no indirect jump: fast under retpolines)")
+        parser.add_argument(
+            "--hot", metavar="NAME[=N],...", type=_weights,
+            help="the instructions and pairs the tree dispatch finds by "
+            "comparisons of its own and their weights (1 if not given), "
+            "in place of the definition's 'hot:'")
 
     def outputs(self, stem, args):
         return [(stem + ".h", "vm/vm.h.j2"),
@@ -81,7 +91,19 @@ class Vm(GeneratorFamily):
                 (stem + "_asm.c", "vm/asm.c.j2")]
 
     def model(self, unit, args):
-        return build_model(unit, args.dispatch)
+        return build_model(unit, args.dispatch, args.hot)
+
+
+def _weights(text):
+    weights = {}
+    for item in text.split(","):
+        name, _, weight = item.strip().partition("=")
+        if not name or (weight and (not weight.isdigit() or
+                                    int(weight) < 1)):
+            raise argparse.ArgumentTypeError("expected NAME or NAME=N, N "
+                                             "from 1, not '%s'" % item)
+        weights[name] = int(weight) if weight else 1
+    return weights
 
 
 COMMAND = Vm()

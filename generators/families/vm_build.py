@@ -4,10 +4,12 @@ Statements are read in order: `vm` first, then `layout`, registers,
 fields, helpers and instructions, a name known before it is used.
 """
 
+from dataclasses import replace
+
 from dfgen_core import expr
 from dfgen_core.bind import OPTIONAL, REQUIRED, UNEVALUATED, Form, bind, \
     c_identifier, dispatch, symbol
-from dfgen_core.diag import error
+from dfgen_core.diag import UsageError, error
 from dfgen_core.names import suggest
 from dfgen_core.syntax import Binary, Name
 
@@ -32,6 +34,16 @@ class Address:
         self.base = base
         self.field = field
         self.loc = loc
+
+
+def _weight(e, scope):
+    if isinstance(e, Name) and e.name not in scope:
+        raise error(e.loc, "'hot:' takes a weight, a number from 1, not "
+                    "'%s'" % e.name)
+    value = expr.integer(e, scope)
+    if value < 1:
+        raise error(expr.expr_loc(e), "a weight is 1 or more")
+    return value
 
 
 def _ref(e, scope):
@@ -67,11 +79,11 @@ FORMS = {
                    attrs=_DOC),
     "insn": Form("insn", "instruction", value=REQUIRED, attrs=dict(
         _DOC, syntax=expr.string, dst=_ref, src=_ref, at=_address,
-        size=expr.integer, to=_ref, then=_ref, hot=symbol("yes", "no"), **{
+        size=expr.integer, to=_ref, then=_ref, hot=_weight, **{
             "else": _ref, "load": _ref, "store": _ref, "alu": _ref,
             "move": _ref, "jump": _ref, "call": _ref, "ret": _ref})),
     "fuse": Form("fuse", "fusion", value=UNEVALUATED, attrs=dict(
-        _DOC, hot=symbol("yes", "no"))),
+        _DOC, hot=_weight)),
 }
 _MEMBER = Form(None, "layout member", attrs=dict(
     _DOC, bits=expr.integer, signed=symbol("yes", "no"), selects=_ref))
@@ -80,11 +92,26 @@ _VALUE = Form(None, "field value", value=REQUIRED, attrs=dict(
 _ARG = Form(None, "helper argument", attrs=dict(size=expr.integer))
 
 
-def build_model(unit, dispatch_kind):
+def build_model(unit, dispatch_kind, hot=None):
+    """The model of `unit`.  `hot`, when not None, weighs the instructions
+    and pairs the tree dispatch finds by comparisons of its own, by name,
+    in place of the definition's `hot:`."""
     b = _Builder(unit)
     for stmt in unit.stmts:
         b.statement(stmt)
-    return b.finish(dispatch_kind)
+    return b.finish(dispatch_kind, hot)
+
+
+def _rehot(weights, insns, fusions):
+    """`insns` and `fusions`, hot exactly where `weights` says."""
+    known = {i.name for i in insns} | {f.name for f in fusions}
+    for name in sorted(weights):
+        if name not in known:
+            raise UsageError("dfgen vm: --hot: no instruction or pair "
+                             "'%s'%s" % (name, suggest(name, known)))
+    return ([replace(i, hot=weights.get(i.name, 0)) for i in insns],
+            [replace(f, hot=weights.get(f.name, 0)) for f in fusions])
+
 
 
 class _Builder:
@@ -297,7 +324,7 @@ class _Builder:
 
     # -- after every statement -------------------------------------------
 
-    def finish(self, dispatch_kind):
+    def finish(self, dispatch_kind, hot=None):
         if self.layout is None:
             raise error(self.vm_bound.loc, "vm '%s' has no 'layout'" %
                         self.vm.name)
@@ -311,6 +338,8 @@ class _Builder:
             raise error(self.vm_bound.loc, "vm '%s' has no instructions" %
                         self.vm.name)
         fusions = self._fusions(insns)
+        if hot is not None:
+            insns, fusions = _rehot(hot, insns, fusions)
         checks = distinct_checks(insns)
         codes = code_table(self, class_field, insns, union)
         if not any(self.vm.prefix + "C_END" in e.flags for e in codes):
@@ -444,5 +473,5 @@ class _Builder:
             self.claim(cname, b.loc)
             out.append(Fusion(b.name, cname, first, second,
                               b.attrs.get("doc", ""),
-                              b.attrs.get("hot") == "yes"))
+                              b.attrs.get("hot", 0)))
         return out

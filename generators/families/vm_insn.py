@@ -96,7 +96,7 @@ class _Binder:
                     size, then, other, to, helper, syntax,
                     a.get("doc", ""), checks, class_name,
                     tuple(self.fields[f].cname for f in syntax.args),
-                    a.get("hot") == "yes")
+                    a.get("hot", 0))
 
     # -- attributes ------------------------------------------------------
 

@@ -157,7 +157,7 @@ class Insn:
     checks: tuple       # Check
     class_name: str
     args: tuple         # the fields its syntax shows: CBPF_F_K, ...
-    hot: bool = False   # in the tree dispatch's own comparisons
+    hot: int = 0        # its weight in the tree dispatch, 0: not there
 
     @property
     def reads_scratch(self):
@@ -227,7 +227,7 @@ class Fusion:
     first: Insn
     second: Insn
     doc: str
-    hot: bool = False
+    hot: int = 0        # as Insn.hot
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,16 @@
 `--dispatch tree` finds the code of the next instruction without an
 indirect jump.
 
-The decoded instructions a definition marks `hot: yes` are the leaves
-of a binary search on instruction numbers; each run of numbers between
+The decoded instructions a definition marks `hot: N` are the leaves of
+a binary search on instruction numbers; each run of numbers between
 them that are not hot is one leaf more, the interpreter's switch of
-the rest.  The search is weight-balanced, a hot leaf weighing more than
-a run of the rest, so the hot instructions sit nearer the root.
+the rest.  The search is weight-balanced: a hot leaf weighs its N, a
+run of the rest 1, so the more an instruction runs, the nearer the
+root it sits.
 """
 
 from dataclasses import dataclass
 
-HOT_WEIGHT = 4
 REST_WEIGHT = 1
 
 
@@ -28,12 +28,12 @@ class Node:
 
 
 def search_tree(ops):
-    """The search over `ops`, (name, number macro, hot) in number
-    order."""
+    """The search over `ops`, (name, number macro, weight) in number
+    order, a weight of 0 for an instruction that is not hot."""
     runs = []           # (first number macro, Leaf, weight)
-    for name, cname, hot in ops:
-        if hot:
-            runs.append((cname, Leaf(name), HOT_WEIGHT))
+    for name, cname, weight in ops:
+        if weight:
+            runs.append((cname, Leaf(name), weight))
         elif not runs or runs[-1][1].name:
             runs.append((cname, Leaf(""), REST_WEIGHT))
     return _split(runs)
