@@ -11,8 +11,11 @@
 # are, no SSE, no red zone, frame pointers) less -mcmodel=kernel, which
 # a program cannot be linked with.  The flags build the VM's code and
 # runtime; the drivers and baselines are built with -O2.  xvm, the
-# 64-bit VM, beside cBPF the same way.  Then correctness at scale: 10^6
-# random program/packet pairs against libpcap, 10^6 programs against
+# 64-bit VM, beside cBPF the same way.  Floors: the least a verifier
+# of bpf_validate()'s rules takes here, and the loads/stores program
+# under a tree fit to it alone, the least a dispatch with no indirect
+# jump can do for it.  Then correctness at scale: 10^6 random
+# program/packet pairs against libpcap, 10^6 programs against
 # bpf_validate(), and 10^6 programs of each VM under ASan and UBSan.
 # Figures only: nothing fails on a time.
 #
@@ -90,6 +93,17 @@ for dispatch in switch goto tree; do
 		"$work/xbench"
 	done
 done
+
+# What a dispatch with no indirect jump costs the loads/stores program
+# at the least: a tree whose hot leaves are that program's instructions
+# and no others (dfgen vm --hot), under DragonFly's flags.
+gen --dispatch tree -o "$work/fit" "$VM/cbpf.def" \
+    --hot LD_W_ABS,LD_H_ABS,LD_B_IND,LDX_MEM,ST,ADD_X,AND_K,XOR_K,RET_A
+build "$work/fitbench" "$work/fit" "$DRAGONFLY" \
+    "$TOP/bench/vm/cbpf_bench.c" "$FIX/vmtest.c"
+printf '\n== floor: cbpf, a tree fit to the loads/stores program alone, %s\n' \
+    "dragonfly flags"
+"$work/fitbench" -i
 
 printf '\n== correctness at scale (switch, then tree dispatch)\n'
 build "$work/pcap" "$work/switch" -O2 "$FIX/cbpf_pcap.c" "$FIX/vmtest.c"
