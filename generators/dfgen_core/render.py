@@ -83,6 +83,15 @@ def f_tabpad(text, column):
     return text + "\t" * tabs
 
 
+def f_continued(text):
+    """A line of a macro and its backslash, lined up at column 72 as
+    style(9) has it; after one space when the line reaches that column,
+    so that it still fits in 80."""
+    if len(text.expandtabs(TAB)) >= 72:
+        return text + " \\"
+    return f_tabpad(text, 72) + "\\"
+
+
 def f_tabcolumn(texts):
     """The first tab stop past the longest of `texts`: the column at which
     to line up what follows them (with tabpad)."""
@@ -159,6 +168,7 @@ FILTERS = {
     "trailing_comment": f_trailing_comment,
     "hex": f_hex,
     "tabpad": f_tabpad,
+    "continued": f_continued,
     "tabcolumn": f_tabcolumn,
     "cstring": f_cstring,
     "string_macro": f_string_macro,

@@ -106,21 +106,16 @@ enum cbpf_field {
  * program, returning 0.
  */
 enum cbpf_op {
-	CBPF_OP_LD_W_ABS,		/* ld [k] */
 	CBPF_OP_LD_B_ABS,		/* ldb [k] */
 	CBPF_OP_LD_W_IND,		/* ld [x + k] */
 	CBPF_OP_LD_H_IND,		/* ldh [x + k] */
-	CBPF_OP_LD_B_IND,		/* ldb [x + k] */
 	CBPF_OP_LD_LEN,			/* ld #len */
 	CBPF_OP_LD_IMM,			/* ld #k */
 	CBPF_OP_LD_MEM,			/* ld M[k] */
 	CBPF_OP_LDX_IMM,		/* ldx #k */
-	CBPF_OP_LDX_MEM,		/* ldx M[k] */
 	CBPF_OP_LDX_LEN,		/* ldx #len */
 	CBPF_OP_LDX_MSH,		/* ldxb 4*([k]&0xf) */
-	CBPF_OP_ST,			/* st M[k] */
 	CBPF_OP_STX,			/* stx M[k] */
-	CBPF_OP_ADD_X,			/* add x */
 	CBPF_OP_SUB_K,			/* sub #k */
 	CBPF_OP_MUL_K,			/* mul #k */
 	CBPF_OP_MUL_X,			/* mul x */
@@ -130,7 +125,6 @@ enum cbpf_op {
 	CBPF_OP_MOD_X,			/* mod x */
 	CBPF_OP_AND_X,			/* and x */
 	CBPF_OP_OR_X,			/* or x */
-	CBPF_OP_XOR_K,			/* xor #k */
 	CBPF_OP_LSH_X,			/* lsh x */
 	CBPF_OP_RSH_X,			/* rsh x */
 	CBPF_OP_NEG,			/* neg */
@@ -142,11 +136,17 @@ enum cbpf_op {
 	CBPF_OP_RET_K,			/* ret #k */
 	CBPF_OP_TXA,			/* txa */
 	/* Hot: found by the tree dispatch's own comparisons. */
+	CBPF_OP_LD_W_ABS,		/* ld [k] */
 	CBPF_OP_LD_H_ABS,		/* ldh [k] */
+	CBPF_OP_LD_B_IND,		/* ldb [x + k] */
+	CBPF_OP_LDX_MEM,		/* ldx M[k] */
+	CBPF_OP_ST,			/* st M[k] */
 	CBPF_OP_ADD_K,			/* add #k */
+	CBPF_OP_ADD_X,			/* add x */
 	CBPF_OP_SUB_X,			/* sub x */
 	CBPF_OP_AND_K,			/* and #k */
 	CBPF_OP_OR_K,			/* or #k */
+	CBPF_OP_XOR_K,			/* xor #k */
 	CBPF_OP_XOR_X,			/* xor x */
 	CBPF_OP_LSH_K,			/* lsh #k */
 	CBPF_OP_RSH_K,			/* rsh #k */

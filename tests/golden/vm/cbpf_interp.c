@@ -38,12 +38,6 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 	for (;;) {
 		pc = next++;
 		switch (pc->op) {
-		case CBPF_OP_LD_W_ABS:
-			if (!dfvm_pload(pkt, buflen, chain,
-			    pc->k, 4, &word))
-				return (0);
-			A = word;
-			break;
 		case CBPF_OP_LD_B_ABS:
 			if (!dfvm_pload(pkt, buflen, chain,
 			    pc->k, 1, &word))
@@ -62,12 +56,6 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 				return (0);
 			A = word;
 			break;
-		case CBPF_OP_LD_B_IND:
-			if (!dfvm_pload(pkt, buflen, chain,
-			    (uint64_t)X + pc->k, 1, &word))
-				return (0);
-			A = word;
-			break;
 		case CBPF_OP_LD_LEN:
 			A = wirelen;
 			break;
@@ -80,9 +68,6 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 		case CBPF_OP_LDX_IMM:
 			X = pc->k;
 			break;
-		case CBPF_OP_LDX_MEM:
-			X = M[pc->k];
-			break;
 		case CBPF_OP_LDX_LEN:
 			X = wirelen;
 			break;
@@ -91,14 +76,8 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 				return (0);
 			X = (word & 0xf) << 2;
 			break;
-		case CBPF_OP_ST:
-			M[pc->k] = A;
-			break;
 		case CBPF_OP_STX:
 			M[pc->k] = X;
-			break;
-		case CBPF_OP_ADD_X:
-			A += X;
 			break;
 		case CBPF_OP_SUB_K:
 			A -= pc->k;
@@ -130,9 +109,6 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 			break;
 		case CBPF_OP_OR_X:
 			A |= X;
-			break;
-		case CBPF_OP_XOR_K:
-			A ^= pc->k;
 			break;
 		case CBPF_OP_LSH_X:
 			A = X < 32 ? A << X : 0;
@@ -173,14 +149,35 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 		case CBPF_OP_TXA:
 			A = X;
 			break;
+		case CBPF_OP_LD_W_ABS:
+			if (!dfvm_pload(pkt, buflen, chain,
+			    pc->k, 4, &word))
+				return (0);
+			A = word;
+			break;
 		case CBPF_OP_LD_H_ABS:
 			if (!dfvm_pload(pkt, buflen, chain,
 			    pc->k, 2, &word))
 				return (0);
 			A = word;
 			break;
+		case CBPF_OP_LD_B_IND:
+			if (!dfvm_pload(pkt, buflen, chain,
+			    (uint64_t)X + pc->k, 1, &word))
+				return (0);
+			A = word;
+			break;
+		case CBPF_OP_LDX_MEM:
+			X = M[pc->k];
+			break;
+		case CBPF_OP_ST:
+			M[pc->k] = A;
+			break;
 		case CBPF_OP_ADD_K:
 			A += pc->k;
+			break;
+		case CBPF_OP_ADD_X:
+			A += X;
 			break;
 		case CBPF_OP_SUB_X:
 			A -= X;
@@ -190,6 +187,9 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 			break;
 		case CBPF_OP_OR_K:
 			A |= pc->k;
+			break;
+		case CBPF_OP_XOR_K:
+			A ^= pc->k;
 			break;
 		case CBPF_OP_XOR_X:
 			A ^= X;

@@ -25,21 +25,16 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
     uint32_t buflen, const struct mbuf *chain)
 {
 	static const void *const dispatch[CBPF_NDOPS] = {
-		[CBPF_OP_LD_W_ABS] = &&op_LD_W_ABS,
 		[CBPF_OP_LD_B_ABS] = &&op_LD_B_ABS,
 		[CBPF_OP_LD_W_IND] = &&op_LD_W_IND,
 		[CBPF_OP_LD_H_IND] = &&op_LD_H_IND,
-		[CBPF_OP_LD_B_IND] = &&op_LD_B_IND,
 		[CBPF_OP_LD_LEN] = &&op_LD_LEN,
 		[CBPF_OP_LD_IMM] = &&op_LD_IMM,
 		[CBPF_OP_LD_MEM] = &&op_LD_MEM,
 		[CBPF_OP_LDX_IMM] = &&op_LDX_IMM,
-		[CBPF_OP_LDX_MEM] = &&op_LDX_MEM,
 		[CBPF_OP_LDX_LEN] = &&op_LDX_LEN,
 		[CBPF_OP_LDX_MSH] = &&op_LDX_MSH,
-		[CBPF_OP_ST] = &&op_ST,
 		[CBPF_OP_STX] = &&op_STX,
-		[CBPF_OP_ADD_X] = &&op_ADD_X,
 		[CBPF_OP_SUB_K] = &&op_SUB_K,
 		[CBPF_OP_MUL_K] = &&op_MUL_K,
 		[CBPF_OP_MUL_X] = &&op_MUL_X,
@@ -49,7 +44,6 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 		[CBPF_OP_MOD_X] = &&op_MOD_X,
 		[CBPF_OP_AND_X] = &&op_AND_X,
 		[CBPF_OP_OR_X] = &&op_OR_X,
-		[CBPF_OP_XOR_K] = &&op_XOR_K,
 		[CBPF_OP_LSH_X] = &&op_LSH_X,
 		[CBPF_OP_RSH_X] = &&op_RSH_X,
 		[CBPF_OP_NEG] = &&op_NEG,
@@ -60,11 +54,17 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 		[CBPF_OP_JSET_X] = &&op_JSET_X,
 		[CBPF_OP_RET_K] = &&op_RET_K,
 		[CBPF_OP_TXA] = &&op_TXA,
+		[CBPF_OP_LD_W_ABS] = &&op_LD_W_ABS,
 		[CBPF_OP_LD_H_ABS] = &&op_LD_H_ABS,
+		[CBPF_OP_LD_B_IND] = &&op_LD_B_IND,
+		[CBPF_OP_LDX_MEM] = &&op_LDX_MEM,
+		[CBPF_OP_ST] = &&op_ST,
 		[CBPF_OP_ADD_K] = &&op_ADD_K,
+		[CBPF_OP_ADD_X] = &&op_ADD_X,
 		[CBPF_OP_SUB_X] = &&op_SUB_X,
 		[CBPF_OP_AND_K] = &&op_AND_K,
 		[CBPF_OP_OR_K] = &&op_OR_K,
+		[CBPF_OP_XOR_K] = &&op_XOR_K,
 		[CBPF_OP_XOR_X] = &&op_XOR_X,
 		[CBPF_OP_LSH_K] = &&op_LSH_K,
 		[CBPF_OP_RSH_K] = &&op_RSH_K,
@@ -101,12 +101,6 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 	next = prog->insns;
 #define	NEXT()	goto *dispatch[(pc = next++)->op]
 	NEXT();
-op_LD_W_ABS:
-	if (!dfvm_pload(pkt, buflen, chain,
-	    pc->k, 4, &word))
-		return (0);
-	A = word;
-	NEXT();
 op_LD_B_ABS:
 	if (!dfvm_pload(pkt, buflen, chain,
 	    pc->k, 1, &word))
@@ -125,12 +119,6 @@ op_LD_H_IND:
 		return (0);
 	A = word;
 	NEXT();
-op_LD_B_IND:
-	if (!dfvm_pload(pkt, buflen, chain,
-	    (uint64_t)X + pc->k, 1, &word))
-		return (0);
-	A = word;
-	NEXT();
 op_LD_LEN:
 	A = wirelen;
 	NEXT();
@@ -143,9 +131,6 @@ op_LD_MEM:
 op_LDX_IMM:
 	X = pc->k;
 	NEXT();
-op_LDX_MEM:
-	X = M[pc->k];
-	NEXT();
 op_LDX_LEN:
 	X = wirelen;
 	NEXT();
@@ -154,14 +139,8 @@ op_LDX_MSH:
 		return (0);
 	X = (word & 0xf) << 2;
 	NEXT();
-op_ST:
-	M[pc->k] = A;
-	NEXT();
 op_STX:
 	M[pc->k] = X;
-	NEXT();
-op_ADD_X:
-	A += X;
 	NEXT();
 op_SUB_K:
 	A -= pc->k;
@@ -193,9 +172,6 @@ op_AND_X:
 	NEXT();
 op_OR_X:
 	A |= X;
-	NEXT();
-op_XOR_K:
-	A ^= pc->k;
 	NEXT();
 op_LSH_X:
 	A = X < 32 ? A << X : 0;
@@ -236,14 +212,35 @@ op_RET_K:
 op_TXA:
 	A = X;
 	NEXT();
+op_LD_W_ABS:
+	if (!dfvm_pload(pkt, buflen, chain,
+	    pc->k, 4, &word))
+		return (0);
+	A = word;
+	NEXT();
 op_LD_H_ABS:
 	if (!dfvm_pload(pkt, buflen, chain,
 	    pc->k, 2, &word))
 		return (0);
 	A = word;
 	NEXT();
+op_LD_B_IND:
+	if (!dfvm_pload(pkt, buflen, chain,
+	    (uint64_t)X + pc->k, 1, &word))
+		return (0);
+	A = word;
+	NEXT();
+op_LDX_MEM:
+	X = M[pc->k];
+	NEXT();
+op_ST:
+	M[pc->k] = A;
+	NEXT();
 op_ADD_K:
 	A += pc->k;
+	NEXT();
+op_ADD_X:
+	A += X;
 	NEXT();
 op_SUB_X:
 	A -= X;
@@ -253,6 +250,9 @@ op_AND_K:
 	NEXT();
 op_OR_K:
 	A |= pc->k;
+	NEXT();
+op_XOR_K:
+	A ^= pc->k;
 	NEXT();
 op_XOR_X:
 	A ^= X;

@@ -15,56 +15,73 @@
  */
 #define	NEXT() do {							\
 	pc = next++;							\
-	if (pc->op < CBPF_OP_JGE_K) {					\
-		if (pc->op < CBPF_OP_XOR_X) {				\
-			if (pc->op < CBPF_OP_SUB_X) {			\
-				if (pc->op < CBPF_OP_ADD_K) {		\
-					if (pc->op < CBPF_OP_LD_H_ABS)	\
-						goto cold;		\
-					goto op_LD_H_ABS;		\
+	if (pc->op < CBPF_OP_TAX) {					\
+		if (pc->op < CBPF_OP_LSH_K) {				\
+			if (pc->op < CBPF_OP_ADD_X) {			\
+				if (pc->op < CBPF_OP_LDX_MEM) {		\
+					if (pc->op < CBPF_OP_LD_H_ABS) { \
+						if (pc->op < CBPF_OP_LD_W_ABS) \
+							goto cold;	\
+						goto op_LD_W_ABS;	\
+					}				\
+					if (pc->op < CBPF_OP_LD_B_IND)	\
+						goto op_LD_H_ABS;	\
+					goto op_LD_B_IND;		\
 				}					\
+				if (pc->op < CBPF_OP_ST)		\
+					goto op_LDX_MEM;		\
+				if (pc->op < CBPF_OP_ADD_K)		\
+					goto op_ST;			\
 				goto op_ADD_K;				\
 			}						\
-			if (pc->op < CBPF_OP_AND_K)			\
-				goto op_SUB_X;				\
-			if (pc->op < CBPF_OP_OR_K)			\
+			if (pc->op < CBPF_OP_OR_K) {			\
+				if (pc->op < CBPF_OP_SUB_X)		\
+					goto op_ADD_X;			\
+				if (pc->op < CBPF_OP_AND_K)		\
+					goto op_SUB_X;			\
 				goto op_AND_K;				\
-			goto op_OR_K;					\
+			}						\
+			if (pc->op < CBPF_OP_XOR_K)			\
+				goto op_OR_K;				\
+			if (pc->op < CBPF_OP_XOR_X)			\
+				goto op_XOR_K;				\
+			goto op_XOR_X;					\
 		}							\
-		if (pc->op < CBPF_OP_RSH_K) {				\
-			if (pc->op < CBPF_OP_LSH_K)			\
-				goto op_XOR_X;				\
-			goto op_LSH_K;					\
-		}							\
-		if (pc->op < CBPF_OP_JEQ_K)				\
-			goto op_RSH_K;					\
-		if (pc->op < CBPF_OP_JGT_K)				\
+		if (pc->op < CBPF_OP_JGT_K) {				\
+			if (pc->op < CBPF_OP_JEQ_K) {			\
+				if (pc->op < CBPF_OP_RSH_K)		\
+					goto op_LSH_K;			\
+				goto op_RSH_K;				\
+			}						\
 			goto op_JEQ_K;					\
-		goto op_JGT_K;						\
-	}								\
-	if (pc->op < CBPF_OP_LDB_JEQ) {					\
-		if (pc->op < CBPF_OP_TAX) {				\
-			if (pc->op < CBPF_OP_JSET_K)			\
-				goto op_JGE_K;				\
-			if (pc->op < CBPF_OP_RET_A)			\
-				goto op_JSET_K;				\
-			goto op_RET_A;					\
 		}							\
-		if (pc->op < CBPF_OP_UNDEF)				\
-			goto op_TAX;					\
-		if (pc->op < CBPF_OP_LDH_JEQ)				\
-			goto cold;					\
-		goto op_LDH_JEQ;					\
+		if (pc->op < CBPF_OP_JSET_K) {				\
+			if (pc->op < CBPF_OP_JGE_K)			\
+				goto op_JGT_K;				\
+			goto op_JGE_K;					\
+		}							\
+		if (pc->op < CBPF_OP_RET_A)				\
+			goto op_JSET_K;					\
+		goto op_RET_A;						\
 	}								\
-	if (pc->op < CBPF_OP_LDHX_JEQ) {				\
+	if (pc->op < CBPF_OP_LDH_JSET) {				\
+		if (pc->op < CBPF_OP_LDB_JEQ) {				\
+			if (pc->op < CBPF_OP_LDH_JEQ) {			\
+				if (pc->op < CBPF_OP_UNDEF)		\
+					goto op_TAX;			\
+				goto cold;				\
+			}						\
+			goto op_LDH_JEQ;				\
+		}							\
 		if (pc->op < CBPF_OP_LD_JEQ)				\
 			goto op_LDB_JEQ;				\
-		if (pc->op < CBPF_OP_LDH_JSET)				\
-			goto op_LD_JEQ;					\
-		goto op_LDH_JSET;					\
+		goto op_LD_JEQ;						\
 	}								\
-	if (pc->op < CBPF_OP_MSH_LDHX)					\
+	if (pc->op < CBPF_OP_MSH_LDHX) {				\
+		if (pc->op < CBPF_OP_LDHX_JEQ)				\
+			goto op_LDH_JSET;				\
 		goto op_LDHX_JEQ;					\
+	}								\
 	if (pc->op < CBPF_OP_MSH_LDBX)					\
 		goto op_MSH_LDHX;					\
 	goto cold;							\
@@ -101,14 +118,35 @@ cbpf_exec(const struct cbpf_prog *prog, const uint8_t *pkt, uint32_t wirelen,
 	}
 	next = prog->insns;
 	NEXT();
+op_LD_W_ABS:
+	if (!dfvm_pload(pkt, buflen, chain,
+	    pc->k, 4, &word))
+		return (0);
+	A = word;
+	NEXT();
 op_LD_H_ABS:
 	if (!dfvm_pload(pkt, buflen, chain,
 	    pc->k, 2, &word))
 		return (0);
 	A = word;
 	NEXT();
+op_LD_B_IND:
+	if (!dfvm_pload(pkt, buflen, chain,
+	    (uint64_t)X + pc->k, 1, &word))
+		return (0);
+	A = word;
+	NEXT();
+op_LDX_MEM:
+	X = M[pc->k];
+	NEXT();
+op_ST:
+	M[pc->k] = A;
+	NEXT();
 op_ADD_K:
 	A += pc->k;
+	NEXT();
+op_ADD_X:
+	A += X;
 	NEXT();
 op_SUB_X:
 	A -= X;
@@ -118,6 +156,9 @@ op_AND_K:
 	NEXT();
 op_OR_K:
 	A |= pc->k;
+	NEXT();
+op_XOR_K:
+	A ^= pc->k;
 	NEXT();
 op_XOR_X:
 	A ^= X;
@@ -215,12 +256,6 @@ op_MSH_LDHX:
 	NEXT();
 cold:
 	switch (pc->op) {
-	case CBPF_OP_LD_W_ABS:
-		if (!dfvm_pload(pkt, buflen, chain,
-		    pc->k, 4, &word))
-			return (0);
-		A = word;
-		break;
 	case CBPF_OP_LD_B_ABS:
 		if (!dfvm_pload(pkt, buflen, chain,
 		    pc->k, 1, &word))
@@ -239,12 +274,6 @@ cold:
 			return (0);
 		A = word;
 		break;
-	case CBPF_OP_LD_B_IND:
-		if (!dfvm_pload(pkt, buflen, chain,
-		    (uint64_t)X + pc->k, 1, &word))
-			return (0);
-		A = word;
-		break;
 	case CBPF_OP_LD_LEN:
 		A = wirelen;
 		break;
@@ -257,9 +286,6 @@ cold:
 	case CBPF_OP_LDX_IMM:
 		X = pc->k;
 		break;
-	case CBPF_OP_LDX_MEM:
-		X = M[pc->k];
-		break;
 	case CBPF_OP_LDX_LEN:
 		X = wirelen;
 		break;
@@ -268,14 +294,8 @@ cold:
 			return (0);
 		X = (word & 0xf) << 2;
 		break;
-	case CBPF_OP_ST:
-		M[pc->k] = A;
-		break;
 	case CBPF_OP_STX:
 		M[pc->k] = X;
-		break;
-	case CBPF_OP_ADD_X:
-		A += X;
 		break;
 	case CBPF_OP_SUB_K:
 		A -= pc->k;
@@ -307,9 +327,6 @@ cold:
 		break;
 	case CBPF_OP_OR_X:
 		A |= X;
-		break;
-	case CBPF_OP_XOR_K:
-		A ^= pc->k;
 		break;
 	case CBPF_OP_LSH_X:
 		A = X < 32 ? A << X : 0;
