@@ -931,8 +931,7 @@ hammer2_bmap_data_print(const struct hammer2_bmap_data *s, int indent,
 	    sizeof(s->reserved20), 0);
 	pr(arg, "%*sbitmapq:", indent, "");
 	for (i = 0; i < sizeof(s->bitmapq) / sizeof(uint64_t); i++)
-		pr(arg, " %#jx",
-		    (uintmax_t)((const uint64_t *)(const void *)&s->bitmapq)[i]);
+		pr(arg, " %#jx", (uintmax_t)s->bitmapq[i]);
 	pr(arg, "\n");
 }
 
@@ -1645,15 +1644,13 @@ hammer2_volume_data_print(const struct hammer2_volume_data *s, int indent,
 	    sizeof(s->reserved00A0), 0);
 	pr(arg, "%*scopyexists:", indent, "");
 	for (i = 0; i < sizeof(s->copyexists) / sizeof(uint32_t); i++)
-		pr(arg, " %#jx",
-		    (uintmax_t)((const uint32_t *)(const void *)&s->copyexists)[i]);
+		pr(arg, " %#jx", (uintmax_t)s->copyexists[i]);
 	pr(arg, "\n");
 	dfs_print_bytes(pr, arg, indent, "reserved0140", &s->reserved0140,
 	    sizeof(s->reserved0140), 0);
 	pr(arg, "%*sicrc_sects:", indent, "");
 	for (i = 0; i < sizeof(s->icrc_sects) / sizeof(uint32_t); i++)
-		pr(arg, " %#jx",
-		    (uintmax_t)((const uint32_t *)(const void *)&s->icrc_sects)[i]);
+		pr(arg, " %#jx", (uintmax_t)s->icrc_sects[i]);
 	pr(arg, "\n");
 	pr(arg, "%*ssroot_blockset:\n", indent, "");
 	hammer2_blockset_print(&s->sroot_blockset, indent + 4, pr, arg);

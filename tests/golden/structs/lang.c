@@ -383,8 +383,7 @@ words_print(const struct words *s, int indent, dfs_print_fn *pr, void *arg)
 	pr(arg, "%*shost32: %ju\n", indent, "", (uintmax_t)s->host32);
 	pr(arg, "%*slist:", indent, "");
 	for (i = 0; i < s->count; i++)
-		pr(arg, " %ju",
-		    (uintmax_t)((const uint32_t *)(const void *)&s->list)[i]);
+		pr(arg, " %ju", (uintmax_t)((const uint32_t *)s->list)[i]);
 	pr(arg, "\n");
 }
 
@@ -429,8 +428,7 @@ incore_print(const struct incore *s, int indent, dfs_print_fn *pr, void *arg)
 	pr(arg, "%*shint: %jd\n", indent, "", (intmax_t)s->hint);
 	pr(arg, "%*sslots:", indent, "");
 	for (i = 0; i < sizeof(s->slots) / sizeof(struct incore *); i++)
-		pr(arg, " %p",
-		    ((const struct incore * *)(const void *)&s->slots)[i]);
+		pr(arg, " %p", s->slots[i]);
 	pr(arg, "\n");
 	pr(arg, "%*sowner: %p\n", indent, "", s->owner);
 	pr(arg, "%*snext: %p\n", indent, "", s->next);
