@@ -270,6 +270,9 @@ dfgen: 1 of 4 definition files generated in $T/obj"
 	assert_success
 	assert_line "GEN hammer2_consts.h"
 	assert_file_exist "$T/dfgen/obj/hammer2_consts.h"
+	# Every generated line fits 80 columns, as style(9) has it.
+	run bash -c "expand '$T/dfgen/obj/'*.[ch] | awk 'length > 80'"
+	assert_output ""
 	# The second run starts no Python (the kconf check agrees with make
 	# about files written just before the first run).
 	rm -f "$T/python.log"
