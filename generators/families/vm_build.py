@@ -113,7 +113,6 @@ def _rehot(weights, insns, fusions):
             [replace(f, hot=weights.get(f.name, 0)) for f in fusions])
 
 
-
 class _Builder:
     def __init__(self, unit):
         self.unit = unit
