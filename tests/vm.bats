@@ -100,15 +100,15 @@ build_pcap() {
 @test "vm: --hot chooses the tree dispatch's leaves, and its C gives libpcap's verdicts" {
 	gen --dispatch tree --hot ST=2,LDX_MEM,JEQ_K=8
 	# The search: those three and the switch of the rest, no other.
-	run sed -n '/^#define\tNEXT()/,/^} while (0)/p' "$OUT/cbpf_interp.c"
+	search=$(sed -n '/^#define\tNEXT()/,/^} while (0)/p' "$OUT/cbpf_interp.c")
+	run echo "$search"
 	assert_line --partial "goto op_ST;"
 	assert_line --partial "goto op_LDX_MEM;"
 	assert_line --partial "goto op_JEQ_K;"
-	run grep -c "goto op_\|goto cold;" <<<"$output"
+	run grep -c "goto op_\|goto cold;" <<<"$search"
 	assert_output 5
 	# The heaviest is the root's first test.
-	sed -n 3p <<<"$(sed -n '/^#define\tNEXT()/,/^} while/p' "$OUT/cbpf_interp.c")" |
-	    grep -q "pc->op < CBPF_OP_JEQ_K"
+	sed -n 3p <<<"$search" | grep -q "pc->op < CBPF_OP_JEQ_K"
 	build_pcap "$OUT/pcap"
 	run "$OUT/pcap" filters "$VMFIX/filters.txt" 200 3
 	assert_success
